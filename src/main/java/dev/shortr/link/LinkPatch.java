@@ -1,0 +1,15 @@
+package dev.shortr.link;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A partial update with merge-patch semantics: a null component leaves the field alone, and
+ * {@code Optional.empty()} clears a field that may be absent.
+ */
+public record LinkPatch(String url, Integer redirect, Optional<Integer> cacheSeconds, Boolean forwardQuery,
+                        Optional<Instant> expiresAt, Optional<Long> maxClicks, List<String> tags,
+                        Optional<String> title, Boolean disabled) {
+    public static final LinkPatch NONE = new LinkPatch(null, null, null, null, null, null, null, null, null);
+}

@@ -1,0 +1,16 @@
+package dev.shortr.link;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What a client asks for when creating a link. Only {@code url} is required.
+ *
+ * @param reuse when true, an existing link of the same owner with the same target is returned instead
+ */
+public record LinkSpec(String url, String code, Integer redirect, Integer cacheSeconds, Boolean forwardQuery,
+                       Instant expiresAt, Long maxClicks, List<String> tags, String title, Boolean reuse) {
+    public static LinkSpec of(String url) {
+        return new LinkSpec(url, null, null, null, null, null, null, null, null, null);
+    }
+}

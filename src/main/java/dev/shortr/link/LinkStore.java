@@ -1,0 +1,45 @@
+package dev.shortr.link;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * Port to wherever links live (SQLite, PostgreSQL, memory). Every mutation appends one {@link Change} with
+ * the next sequence number, in the same transaction. Methods throw {@link StoreException} on infrastructure
+ * failure, never for "not found" or "taken".
+ */
+public interface LinkStore {
+    Optional<Link> find(ShortCode code);
+
+    /** Inserts {@code draft} (its id and seq are ignored) unless the code is taken. Durable on return. */
+    Insert insert(Link draft);
+
+    /** Inserts many in one transaction; one result per draft, in order. Durable on return. */
+    List<Insert> insertAll(List<Link> drafts);
+
+    /**
+     * Applies {@code change} to the stored link atomically. The function may throw
+     * {@link InvalidInputException}, which leaves the link untouched. The code of the result must not change.
+     */
+    Optional<Link> update(ShortCode code, UnaryOperator<Link> change);
+
+    /** Deletes the link and its click counts; false when there was none. */
+    boolean delete(ShortCode code);
+
+    Page<Link> list(LinkQuery query);
+
+    /** The newest link of {@code owner} (null = anonymous) with exactly this target, for "reuse" mode. */
+    Optional<Link> findByTarget(String owner, String target);
+
+    /** The highest sequence number handed out so far (0 when none). */
+    long lastSeq();
+
+    /** Changes with seq &gt; {@code after}, in order, at most {@code limit}. */
+    List<Change> changesAfter(long after, int limit);
+
+    long count();
+
+    /** Cheap liveness probe of the backing store, for {@code /readyz}. */
+    void ping();
+}

@@ -1,0 +1,15 @@
+package dev.shortr.link;
+
+/** The outcome of looking up a code for a redirect. "Not found" is a value, never an exception. */
+public sealed interface Resolution {
+    enum Reason { EXPIRED, DISABLED, EXHAUSTED }
+
+    record Found(Link link) implements Resolution {}
+
+    record Missing() implements Resolution {}
+
+    /** The link exists but may no longer be followed: 410 Gone. */
+    record Gone(Link link, Reason reason) implements Resolution {}
+
+    Missing MISSING = new Missing();
+}

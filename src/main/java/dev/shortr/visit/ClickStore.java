@@ -1,0 +1,21 @@
+package dev.shortr.visit;
+
+import java.time.LocalDate;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/** Port to where click counters live. Increments are applied atomically per call. */
+public interface ClickStore {
+    /** Adds every tally in one transaction. Durable on return. */
+    void add(Collection<ClickTally> tallies);
+
+    /** All-time clicks of a link. */
+    long total(long linkId);
+
+    /** All-time clicks of many links at once (absent ids have 0). */
+    Map<Long, Long> totals(Collection<Long> linkIds);
+
+    /** Per-day clicks in [from, to], days without clicks omitted, oldest first. */
+    List<DailyClicks> daily(long linkId, LocalDate from, LocalDate to);
+}
