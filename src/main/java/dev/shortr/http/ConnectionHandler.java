@@ -1,0 +1,251 @@
+package dev.shortr.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One HTTP/1.1 connection. Body-less GET/HEAD go to the {@link FastPath} first, on the event loop. Anything
+ * else is aggregated (bounded by {@code maxBody}) and dispatched on a virtual thread. Requests are answered
+ * strictly in order: while one is being handled off the loop, later pipelined requests wait in a backlog.
+ */
+final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+    private final HttpServer server;
+    private final FastPath fastPath;
+    private final int maxBody;
+
+    private final ArrayDeque<Object> backlog = new ArrayDeque<>();
+    private HttpRequest pending;
+    private ByteBuf body;
+    private boolean keepAlive;
+    private boolean skipContent;
+    private boolean busy;
+
+    ConnectionHandler(HttpServer server, FastPath fastPath, int maxBody) {
+        this.server = server;
+        this.fastPath = fastPath;
+        this.maxBody = maxBody;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (busy) {
+            if (backlog.size() > 64) { // a client pipelining without reading: stop feeding it
+                ReferenceCountUtil.release(msg);
+                ctx.close();
+                return;
+            }
+            backlog.add(msg);
+            return;
+        }
+        read(ctx, msg);
+    }
+
+    private void read(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest req) {
+            onRequest(ctx, req);
+        }
+        if (msg instanceof HttpContent content) {
+            onContent(ctx, content);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onRequest(ChannelHandlerContext ctx, HttpRequest req) {
+        skipContent = false;
+        if (req.decoderResult().isFailure()) {
+            skipContent = true;
+            String why = req.decoderResult().cause() == null ? "malformed request" : req.decoderResult().cause().getMessage();
+            int status = why != null && why.contains("exceed") ? 431 : 400;
+            writeReply(ctx, Problem.of(status, "bad-request", status == 431 ? "Request header fields too large" : "Bad request",
+                    "the request could not be parsed").toReply(null), false, false);
+            return;
+        }
+        keepAlive = HttpUtil.isKeepAlive(req);
+        String uri = req.uri();
+        int q = uri.indexOf('?');
+        String path = q < 0 ? uri : uri.substring(0, q);
+        String rawQuery = q < 0 ? null : uri.substring(q + 1);
+        HttpMethod m = req.method();
+        if ((m == HttpMethod.GET || m == HttpMethod.HEAD) && fastPath.tryServe(ctx, req, path, rawQuery, keepAlive)) {
+            skipContent = true;
+            if (!keepAlive) {
+                ctx.flush();
+            }
+            return;
+        }
+        long declared = HttpUtil.getContentLength(req, -1L);
+        if (declared > maxBody) {
+            skipContent = true;
+            writeReply(ctx, tooLarge(), false, false);
+            return;
+        }
+        if (HttpUtil.is100ContinueExpected(req)) {
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+        }
+        pending = req;
+        body = null;
+    }
+
+    private void onContent(ChannelHandlerContext ctx, HttpContent content) {
+        try {
+            if (skipContent || pending == null) {
+                return;
+            }
+            ByteBuf chunk = content.content();
+            if (chunk.isReadable()) {
+                if (body == null) {
+                    body = ctx.alloc().heapBuffer(Math.min(maxBody, Math.max(256, chunk.readableBytes())));
+                }
+                if (body.readableBytes() + chunk.readableBytes() > maxBody) {
+                    discardPending();
+                    skipContent = true;
+                    writeReply(ctx, tooLarge(), false, false);
+                    return;
+                }
+                body.writeBytes(chunk);
+            }
+            if (content instanceof LastHttpContent) {
+                dispatch(ctx);
+            }
+        } finally {
+            content.release();
+        }
+    }
+
+    private void dispatch(ChannelHandlerContext ctx) {
+        HttpRequest req = pending;
+        byte[] bytes = new byte[body == null ? 0 : body.readableBytes()];
+        if (body != null) {
+            body.readBytes(bytes);
+        }
+        discardPending();
+        String uri = req.uri();
+        int q = uri.indexOf('?');
+        String path = q < 0 ? uri : uri.substring(0, q);
+        String rawQuery = q < 0 ? null : uri.substring(q + 1);
+        Map<String, List<String>> params;
+        try {
+            params = rawQuery == null ? Map.of()
+                    : new QueryStringDecoder(rawQuery, StandardCharsets.UTF_8, false, 256).parameters();
+        } catch (IllegalArgumentException e) {
+            writeReply(ctx, Problem.of(400, "bad-query", "Bad query string", "the query string is not valid percent-encoding")
+                    .toReply(path), keepAlive, req.method() == HttpMethod.HEAD);
+            return;
+        }
+        Request request = new Request(req.method().name(), path, rawQuery, params, req.headers(), bytes,
+                (InetSocketAddress) ctx.channel().remoteAddress(), Map.of());
+        boolean head = req.method() == HttpMethod.HEAD;
+        boolean ka = keepAlive;
+        if (!server.tryEnter()) {
+            writeReply(ctx, Problem.of(503, "overloaded", "Overloaded", "too many requests in flight; retry shortly")
+                    .withHeaders(Map.of("retry-after", "1")).toReply(path), ka, head);
+            return;
+        }
+        busy = true;
+        ctx.channel().config().setAutoRead(false);
+        server.workers().execute(() -> {
+            Reply reply;
+            try {
+                reply = server.dispatcher().dispatch(request);
+            } finally {
+                server.leave();
+            }
+            ctx.executor().execute(() -> {
+                writeReply(ctx, reply, ka, head);
+                busy = false;
+                ctx.channel().config().setAutoRead(true);
+                drainBacklog(ctx);
+            });
+        });
+    }
+
+    private void drainBacklog(ChannelHandlerContext ctx) {
+        while (!busy && !backlog.isEmpty() && ctx.channel().isActive()) {
+            read(ctx, backlog.poll());
+        }
+        if (!busy) {
+            ctx.flush();
+        }
+    }
+
+    private void discardPending() {
+        if (body != null) {
+            body.release();
+            body = null;
+        }
+        pending = null;
+    }
+
+    private static Reply tooLarge() {
+        return Problem.of(413, "body-too-large", "Request body too large", "the request body exceeds the configured limit")
+                .toReply(null);
+    }
+
+    static void writeReply(ChannelHandlerContext ctx, Reply reply, boolean keepAlive, boolean head) {
+        byte[] bytes = reply.body();
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(reply.status()),
+                head || bytes.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
+        reply.headers().forEach((k, v) -> res.headers().set(k, v));
+        res.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+        res.headers().set(HttpHeaderNames.DATE, HttpDate.now());
+        res.headers().set(HttpHeaderNames.SERVER, HttpServer.SERVER_NAME);
+        if (!keepAlive) {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.writeAndFlush(res, ctx.voidPromise());
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && !busy) {
+            ctx.close();
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        discardPending();
+        while (!backlog.isEmpty()) {
+            ReferenceCountUtil.release(backlog.poll());
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // connection resets and TLS noise: nothing a server operator can act on, so no log
+        ctx.close();
+    }
+}

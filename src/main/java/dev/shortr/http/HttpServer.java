@@ -1,0 +1,159 @@
+package dev.shortr.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP/1.1 listener: Netty with native epoll where available, {@code TCP_NODELAY}, idle timeouts, and a
+ * bounded number of requests in flight on virtual threads. {@link #close} is graceful: stop accepting, let
+ * in-flight requests finish within the grace period, then close every connection.
+ */
+public final class HttpServer implements AutoCloseable {
+    static final String SERVER_NAME = "shortr";
+    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+    private static final int MAX_IN_FLIGHT = 2048;
+
+    /** Listener settings; a subset of the node config so this package stays free of it. */
+    public record Settings(String host, int port, int ioThreads, int maxBodyBytes, Duration idleTimeout) {}
+
+    private final Settings settings;
+    private final Dispatcher dispatcher;
+    private final FastPath fastPath;
+    private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("http-", 0).factory());
+    private final Semaphore permits = new Semaphore(MAX_IN_FLIGHT);
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final ChannelGroup channels = new DefaultChannelGroup("http", GlobalEventExecutor.INSTANCE);
+    private EventLoopGroup boss;
+    private EventLoopGroup loops;
+    private Channel listener;
+
+    public HttpServer(Settings settings, Dispatcher dispatcher, FastPath fastPath) {
+        this.settings = settings;
+        this.dispatcher = dispatcher;
+        this.fastPath = fastPath;
+    }
+
+    /** Binds and returns the bound port. */
+    public int start() throws InterruptedException {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        boss = new MultiThreadIoEventLoopGroup(1, io);
+        loops = new MultiThreadIoEventLoopGroup(settings.ioThreads(), io);
+        long idleSeconds = Math.max(1, settings.idleTimeout().toSeconds());
+        HttpDecoderConfig decoder = new HttpDecoderConfig()
+                .setMaxInitialLineLength(16 * 1024)
+                .setMaxHeaderSize(16 * 1024)
+                .setMaxChunkSize(64 * 1024);
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, loops)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        channels.add(ch);
+                        ch.pipeline()
+                                .addLast("idle", new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS))
+                                .addLast("codec", new HttpServerCodec(decoder))
+                                .addLast("shortr", new ConnectionHandler(HttpServer.this, fastPath, settings.maxBodyBytes()));
+                    }
+                });
+        listener = b.bind(new InetSocketAddress(settings.host(), settings.port())).sync().channel();
+        channels.add(listener);
+        loops.scheduleAtFixedRate(HttpDate::refresh, 1000 - System.currentTimeMillis() % 1000, 1000, TimeUnit.MILLISECONDS);
+        int port = ((InetSocketAddress) listener.localAddress()).getPort();
+        log.info("listening on http://{}:{} ({} transport, {} event-loop threads)", settings.host(), port,
+                epoll ? "epoll" : "nio", settings.ioThreads());
+        return port;
+    }
+
+    Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    ExecutorService workers() {
+        return workers;
+    }
+
+    boolean tryEnter() {
+        if (!permits.tryAcquire()) {
+            return false;
+        }
+        inFlight.incrementAndGet();
+        return true;
+    }
+
+    void leave() {
+        inFlight.decrementAndGet();
+        permits.release();
+    }
+
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    public int connections() {
+        return Math.max(0, channels.size() - 1);
+    }
+
+    /** Stops accepting, waits up to {@code grace} for in-flight requests, then closes everything. */
+    public void shutdown(Duration grace) {
+        if (listener != null) {
+            listener.close().awaitUninterruptibly();
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (inFlight.get() > 0) {
+            log.warn("shutting down with {} requests still in flight after {}", inFlight.get(), grace);
+        }
+        channels.close().awaitUninterruptibly();
+        workers.shutdown();
+        if (loops != null) {
+            loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+            boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
+    }
+
+    @Override
+    public void close() {
+        shutdown(Duration.ofSeconds(5));
+    }
+}

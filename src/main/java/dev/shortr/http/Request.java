@@ -1,0 +1,38 @@
+package dev.shortr.http;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A complete request as handlers see it, whatever the HTTP version. Body is already bounded by the server.
+ *
+ * @param path       the decoded-free raw path, without query
+ * @param query      decoded query parameters (first value wins for {@link #param})
+ * @param pathParams values captured by the route pattern
+ */
+public record Request(String method, String path, String rawQuery, Map<String, List<String>> query,
+                      HttpHeaders headers, byte[] body, InetSocketAddress remote, Map<String, String> pathParams) {
+
+    public String param(String name) {
+        List<String> v = query.get(name);
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    public String pathParam(String name) {
+        return pathParams.get(name);
+    }
+
+    public String header(CharSequence name) {
+        return headers.get(name);
+    }
+
+    public String clientIp() {
+        return remote == null ? "unknown" : remote.getAddress().getHostAddress();
+    }
+
+    Request withPathParams(Map<String, String> params) {
+        return new Request(method, path, rawQuery, query, headers, body, remote, params);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.shortr.redirect;
+
+import dev.shortr.link.Change;
+import dev.shortr.link.Insert;
+import dev.shortr.link.Link;
+import dev.shortr.link.LinkQuery;
+import dev.shortr.link.LinkStore;
+import dev.shortr.link.Page;
+import dev.shortr.link.ShortCode;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * A {@link LinkStore} that evicts the redirect cache after every successful mutation, including inserts
+ * (a code that was just requested is cached as unknown and must become visible at once).
+ */
+public final class InvalidatingLinkStore implements LinkStore {
+    private final LinkStore delegate;
+    private final RedirectTier tier;
+
+    public InvalidatingLinkStore(LinkStore delegate, RedirectTier tier) {
+        this.delegate = delegate;
+        this.tier = tier;
+    }
+
+    @Override
+    public Optional<Link> find(ShortCode code) {
+        return delegate.find(code);
+    }
+
+    @Override
+    public Insert insert(Link draft) {
+        Insert r = delegate.insert(draft);
+        if (r instanceof Insert.Inserted i) {
+            tier.invalidate(i.link().code());
+        }
+        return r;
+    }
+
+    @Override
+    public List<Insert> insertAll(List<Link> drafts) {
+        List<Insert> r = delegate.insertAll(drafts);
+        for (Insert i : r) {
+            if (i instanceof Insert.Inserted ins) {
+                tier.invalidate(ins.link().code());
+            }
+        }
+        return r;
+    }
+
+    @Override
+    public Optional<Link> update(ShortCode code, UnaryOperator<Link> change) {
+        Optional<Link> r = delegate.update(code, change);
+        r.ifPresent(l -> tier.invalidate(code));
+        return r;
+    }
+
+    @Override
+    public boolean delete(ShortCode code) {
+        boolean r = delegate.delete(code);
+        if (r) {
+            tier.invalidate(code);
+        }
+        return r;
+    }
+
+    @Override
+    public Page<Link> list(LinkQuery query) {
+        return delegate.list(query);
+    }
+
+    @Override
+    public Optional<Link> findByTarget(String owner, String target) {
+        return delegate.findByTarget(owner, target);
+    }
+
+    @Override
+    public long lastSeq() {
+        return delegate.lastSeq();
+    }
+
+    @Override
+    public List<Change> changesAfter(long after, int limit) {
+        return delegate.changesAfter(after, limit);
+    }
+
+    @Override
+    public long count() {
+        return delegate.count();
+    }
+
+    @Override
+    public void ping() {
+        delegate.ping();
+    }
+}

@@ -1,0 +1,421 @@
+package dev.shortr.redirect;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.shortr.config.RedirectConfig;
+import dev.shortr.http.FastPath;
+import dev.shortr.http.HttpDate;
+import dev.shortr.http.Negotiation;
+import dev.shortr.http.Problem;
+import dev.shortr.http.Reply;
+import dev.shortr.http.Request;
+import dev.shortr.link.Link;
+import dev.shortr.link.LinkQuery;
+import dev.shortr.link.LinkStore;
+import dev.shortr.link.Page;
+import dev.shortr.link.Resolution;
+import dev.shortr.link.ShortCode;
+import dev.shortr.visit.Click;
+import dev.shortr.visit.ClickQueue;
+import dev.shortr.visit.ClickStore;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers {@code GET|HEAD /{code}}. A cache hit is served on the event loop from pre-encoded values and
+ * costs one queue offer for the click; a miss falls through to the router, whose {@code /{code}} route
+ * runs {@link #handle} on a virtual thread and fills the cache. Unknown codes are cached briefly too, so a
+ * scan of random codes does not reach the store at line rate.
+ */
+public final class RedirectTier implements FastPath {
+    private static final Logger log = LoggerFactory.getLogger(RedirectTier.class);
+    private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+    private static final HttpHeadersFactory TRAILERS = DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
+    private static final AsciiString X_ROBOTS_TAG = AsciiString.cached("x-robots-tag");
+    private static final AsciiString NOINDEX = AsciiString.cached("noindex");
+    private static final AsciiString ZERO = AsciiString.cached("0");
+    private static final AsciiString SERVER = AsciiString.cached("shortr");
+    private static final AsciiString NO_STORE = AsciiString.cached("no-store");
+    private static final AsciiString PRIVATE_NO_CACHE = AsciiString.cached("private, max-age=0");
+    private static final AsciiString HTML = AsciiString.cached("text/html; charset=utf-8");
+    private static final AsciiString PROBLEM = AsciiString.cached(Problem.MEDIA_TYPE);
+
+    private final LinkStore store;
+    private final ClickStore clickStore;
+    private final ClickQueue clicks;
+    private final RedirectConfig config;
+    private final String baseUrl;
+    private final Cache<String, Entry> cache;
+    /** Click counters of links with a click limit, by link id; survive cache reloads. */
+    private final Map<Long, AtomicLong> usage = new ConcurrentHashMap<>();
+    private final Map<Integer, AsciiString> cacheControls = new ConcurrentHashMap<>();
+
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder heads = new LongAdder();
+    private final Map<Integer, LongAdder> byStatus = new ConcurrentHashMap<>();
+
+    /** @param clicks the click queue, or null when click counting is off */
+    public RedirectTier(LinkStore store, ClickStore clickStore, ClickQueue clicks, RedirectConfig config, String baseUrl) {
+        this.store = store;
+        this.clickStore = clickStore;
+        this.clicks = clicks;
+        this.config = config;
+        this.baseUrl = baseUrl;
+        this.cache = Caffeine.newBuilder().maximumSize(config.cacheMaxEntries()).build();
+        for (int s : new int[] {301, 302, 307, 308, 404, 410}) {
+            byStatus.put(s, new LongAdder());
+        }
+    }
+
+    // ---- the event-loop path -------------------------------------------------------------------------
+
+    @Override
+    public boolean tryServe(ChannelHandlerContext ctx, HttpRequest req, String path, String rawQuery, boolean keepAlive) {
+        String code = codeOf(path);
+        if (code == null) {
+            return false;
+        }
+        Entry e = cache.getIfPresent(code);
+        if (e == null) {
+            misses.increment();
+            return false;
+        }
+        long now = System.currentTimeMillis();
+        boolean head = req.method() == HttpMethod.HEAD;
+        if (e instanceof Entry.Unknown u) {
+            if (now >= u.deadlineMs()) {
+                cache.asMap().remove(code, u);
+                misses.increment();
+                return false;
+            }
+            hits.increment();
+            writeError(ctx, req, code, null, keepAlive);
+            return true;
+        }
+        hits.increment();
+        Entry.Target t = (Entry.Target) e;
+        Resolution.Reason gone = admit(t, now, head);
+        if (gone != null) {
+            writeError(ctx, req, code, gone, keepAlive);
+            return true;
+        }
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, t.status, Unpooled.EMPTY_BUFFER, HEADERS, TRAILERS);
+        HttpHeaders h = res.headers();
+        h.add(HttpHeaderNames.LOCATION, location(t, rawQuery));
+        h.add(HttpHeaderNames.CACHE_CONTROL, cacheControl(t, now));
+        h.add(X_ROBOTS_TAG, NOINDEX);
+        h.add(HttpHeaderNames.CONTENT_LENGTH, ZERO);
+        h.add(HttpHeaderNames.DATE, HttpDate.now());
+        h.add(HttpHeaderNames.SERVER, SERVER);
+        count(t.status.code(), head);
+        if (!head) {
+            recordClick(t, now);
+        }
+        send(ctx, res, keepAlive);
+        return true;
+    }
+
+    /** The code in {@code /code} or {@code /code/}, or null when the path cannot be a redirect. */
+    static String codeOf(String path) {
+        int end = path.length();
+        if (end > 2 && path.charAt(end - 1) == '/') {
+            end--;
+        }
+        if (end < 2 || end - 1 > ShortCode.MAX_LENGTH || path.charAt(0) != '/') {
+            return null;
+        }
+        for (int i = 1; i < end; i++) {
+            char c = path.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) {
+                return null;
+            }
+        }
+        return path.substring(1, end);
+    }
+
+    /** Null when the redirect may proceed (and, for a GET of a limited link, consumes one click). */
+    private static Resolution.Reason admit(Entry.Target t, long now, boolean head) {
+        if (t.goneBecause != null) {
+            return t.goneBecause;
+        }
+        if (t.expiresAtMs != 0 && now >= t.expiresAtMs) {
+            return Resolution.Reason.EXPIRED;
+        }
+        if (t.used != null) {
+            if (head) {
+                return t.used.get() >= t.maxClicks ? Resolution.Reason.EXHAUSTED : null;
+            }
+            // claim a click atomically; never overshoot the limit under concurrency
+            long n;
+            do {
+                n = t.used.get();
+                if (n >= t.maxClicks) {
+                    return Resolution.Reason.EXHAUSTED;
+                }
+            } while (!t.used.compareAndSet(n, n + 1));
+        }
+        return null;
+    }
+
+    private static CharSequence location(Entry.Target t, String rawQuery) {
+        if (!t.forwardQuery || rawQuery == null || rawQuery.isEmpty()) {
+            return new AsciiString(t.location, false);
+        }
+        String target = new String(t.location, StandardCharsets.US_ASCII);
+        int hash = target.indexOf('#');
+        String base = hash < 0 ? target : target.substring(0, hash);
+        String frag = hash < 0 ? "" : target.substring(hash);
+        // the request line was already validated by the codec, so the query holds no CR/LF/space
+        return base + (base.indexOf('?') < 0 ? '?' : '&') + rawQuery + frag;
+    }
+
+    private CharSequence cacheControl(Entry.Target t, long now) {
+        if (t.expiresAtMs == 0 || t.cacheSeconds == 0) {
+            return t.cacheControl;
+        }
+        // never let a cache keep the redirect past the link's expiry
+        long left = Math.max(0, (t.expiresAtMs - now) / 1000);
+        return left >= t.cacheSeconds ? t.cacheControl : cacheControlFor((int) left);
+    }
+
+    private AsciiString cacheControlFor(int seconds) {
+        if (seconds <= 0) {
+            return PRIVATE_NO_CACHE;
+        }
+        return cacheControls.computeIfAbsent(seconds, s -> AsciiString.cached("public, max-age=" + s));
+    }
+
+    private void recordClick(Entry.Target t, long now) {
+        if (clicks != null) {
+            clicks.offer(new Click(t.linkId, now));
+        }
+    }
+
+    private void count(int status, boolean head) {
+        LongAdder a = byStatus.get(status);
+        if (a != null) {
+            a.increment();
+        }
+        if (head) {
+            heads.increment();
+        }
+    }
+
+    private void writeError(ChannelHandlerContext ctx, HttpRequest req, String code, Resolution.Reason gone, boolean keepAlive) {
+        int status = gone == null ? 404 : 410;
+        count(status, req.method() == HttpMethod.HEAD);
+        boolean json = Negotiation.prefersJson(req.headers().get(HttpHeaderNames.ACCEPT));
+        byte[] body = json ? problem(code, gone).toJson("/" + code)
+                : (gone == null ? Pages.notFound(code) : Pages.gone(code, gone)).getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                Unpooled.wrappedBuffer(body), HEADERS, TRAILERS);
+        HttpHeaders h = res.headers();
+        h.add(HttpHeaderNames.CONTENT_TYPE, json ? PROBLEM : HTML);
+        h.add(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        h.add(HttpHeaderNames.CACHE_CONTROL, NO_STORE);
+        h.add(X_ROBOTS_TAG, NOINDEX);
+        h.add(HttpHeaderNames.DATE, HttpDate.now());
+        h.add(HttpHeaderNames.SERVER, SERVER);
+        send(ctx, res, keepAlive);
+    }
+
+    private static void send(ChannelHandlerContext ctx, FullHttpResponse res, boolean keepAlive) {
+        if (keepAlive) {
+            ctx.write(res, ctx.voidPromise()); // flushed in channelReadComplete, batching pipelined replies
+        } else {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private static Problem problem(String code, Resolution.Reason gone) {
+        if (gone == null) {
+            return Problem.of(404, "link-not-found", "Link not found", "no link with code '" + code + "'");
+        }
+        String slug = switch (gone) {
+            case EXPIRED -> "link-expired";
+            case DISABLED -> "link-disabled";
+            case EXHAUSTED -> "link-exhausted";
+        };
+        String why = switch (gone) {
+            case EXPIRED -> "has expired";
+            case DISABLED -> "is disabled";
+            case EXHAUSTED -> "has reached its click limit";
+        };
+        return Problem.of(410, slug, "Link gone", "the link '" + code + "' " + why);
+    }
+
+    // ---- the virtual-thread path (cache misses, previews) ---------------------------------------------
+
+    /** Route handler for {@code GET|HEAD /{code}} and {@code /{code}+} when the fast path did not answer. */
+    public Reply handle(Request req) {
+        String raw = req.pathParam("code");
+        boolean preview = raw.endsWith("+");
+        String code = preview ? raw.substring(0, raw.length() - 1) : raw;
+        boolean json = Negotiation.prefersJson(req.header(HttpHeaderNames.ACCEPT));
+        if (ShortCode.problem(code) != null) {
+            return notFound(code, json);
+        }
+        if (preview) {
+            return store.find(new ShortCode(code)).map(l -> previewOf(l, json)).orElseGet(() -> notFound(code, json));
+        }
+        Entry e = load(code);
+        long now = System.currentTimeMillis();
+        boolean head = req.method().equals("HEAD");
+        if (e instanceof Entry.Unknown) {
+            count(404, head);
+            return notFound(code, json);
+        }
+        Entry.Target t = (Entry.Target) e;
+        Resolution.Reason gone = admit(t, now, head);
+        if (gone != null) {
+            count(410, head);
+            return error(code, gone, json);
+        }
+        count(t.status.code(), head);
+        if (!head) {
+            recordClick(t, now);
+        }
+        return Reply.empty(t.status.code())
+                .header("location", location(t, req.rawQuery()).toString())
+                .header("cache-control", cacheControl(t, now).toString())
+                .header("x-robots-tag", "noindex");
+    }
+
+    private Reply previewOf(Link link, boolean json) {
+        if (json) {
+            String body = "{\"code\":" + quote(link.code().value()) + ",\"url\":" + quote(link.target().value())
+                    + ",\"title\":" + (link.title() == null ? "null" : quote(link.title())) + "}";
+            return Reply.json(200, body.getBytes(StandardCharsets.UTF_8)).header("x-robots-tag", "noindex")
+                    .header("cache-control", "no-store");
+        }
+        return Reply.html(200, Pages.preview(link, baseUrl + "/" + link.code().value()))
+                .header("x-robots-tag", "noindex").header("cache-control", "no-store")
+                .header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+                .header("referrer-policy", "no-referrer");
+    }
+
+    private static String quote(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    private Reply notFound(String code, boolean json) {
+        return error(code, null, json);
+    }
+
+    private Reply error(String code, Resolution.Reason gone, boolean json) {
+        Reply r = json ? problem(code, gone).toReply("/" + code)
+                : Reply.html(gone == null ? 404 : 410, gone == null ? Pages.notFound(code) : Pages.gone(code, gone));
+        return r.header("cache-control", "no-store").header("x-robots-tag", "noindex");
+    }
+
+    /** Reads through the cache; concurrent misses for one code share one store read. */
+    Entry load(String code) {
+        Entry e = cache.get(code, this::fetch);
+        if (e instanceof Entry.Unknown u && System.currentTimeMillis() >= u.deadlineMs()) {
+            cache.asMap().remove(code, u);
+            e = cache.get(code, this::fetch);
+        }
+        return e;
+    }
+
+    private Entry fetch(String code) {
+        return store.find(new ShortCode(code)).<Entry>map(this::target)
+                .orElseGet(() -> new Entry.Unknown(System.currentTimeMillis() + config.negativeTtl().toMillis()));
+    }
+
+    private Entry.Target target(Link link) {
+        int secs = link.effectiveCacheSeconds(config.permanentCacheSeconds());
+        AtomicLong used = null;
+        if (link.maxClicks() != null) {
+            secs = 0; // every click must reach us to be counted against the limit
+            used = usage.computeIfAbsent(link.id(), id -> new AtomicLong(clickStore.total(id)));
+        }
+        return new Entry.Target(link, cacheControlFor(secs), secs, used);
+    }
+
+    // ---- cache maintenance ------------------------------------------------------------------------------
+
+    /** Drops whatever the cache holds for {@code code}; the next request reloads it. */
+    public void invalidate(ShortCode code) {
+        Entry old = cache.asMap().remove(code.value());
+        if (old instanceof Entry.Target t && t.used != null && store.find(code).isEmpty()) {
+            usage.remove(t.linkId);
+        }
+    }
+
+    /** Loads up to the cache bound of links, newest first, so a restarted node serves hits at once. */
+    public void warm() {
+        long started = System.nanoTime();
+        long seqBefore = store.lastSeq();
+        long loaded = 0;
+        long after = 0;
+        do {
+            Page<Link> page = store.list(new LinkQuery(null, null, null, null, null, after, LinkQuery.MAX_LIMIT));
+            for (Link l : page.items()) {
+                cache.asMap().putIfAbsent(l.code().value(), target(l));
+            }
+            loaded += page.items().size();
+            after = page.nextAfterId();
+        } while (after != 0 && loaded < config.cacheMaxEntries());
+        // anything that changed while we were loading may have been put stale: drop it again
+        for (var change : store.changesAfter(seqBefore, 100_000)) {
+            cache.invalidate(change.code().value());
+        }
+        log.info("redirect cache warmed with {} links in {} ms", loaded, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    // ---- numbers for /metrics -----------------------------------------------------------------------------
+
+    public long hits() {
+        return hits.sum();
+    }
+
+    public long misses() {
+        return misses.sum();
+    }
+
+    public long heads() {
+        return heads.sum();
+    }
+
+    public long cached() {
+        return cache.estimatedSize();
+    }
+
+    public Map<Integer, LongAdder> byStatus() {
+        return byStatus;
+    }
+}
