@@ -1,25 +1,195 @@
 package dev.shortr.app;
 
+import dev.shortr.api.Api;
+import dev.shortr.auth.ApiKeys;
+import dev.shortr.auth.Scope;
 import dev.shortr.config.ShortrConfig;
+import dev.shortr.http.AccessLog;
+import dev.shortr.http.Dispatcher;
+import dev.shortr.http.HttpServer;
+import dev.shortr.http.Router;
+import dev.shortr.link.CodeGenerator;
+import dev.shortr.link.DomainBlocklist;
+import dev.shortr.link.LinkStore;
+import dev.shortr.link.Links;
+import dev.shortr.metrics.Metrics;
+import dev.shortr.metrics.TimedLinkStore;
+import dev.shortr.redirect.InvalidatingLinkStore;
+import dev.shortr.redirect.RedirectTier;
+import dev.shortr.visit.ClickAggregator;
+import dev.shortr.visit.ClickQueue;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** A running shortr origin node: stores, caches, click pipeline and the HTTP listener. */
+/**
+ * A running shortr origin node. {@link #start} reads top to bottom as the list of every object the node
+ * owns, every route it serves and every background thread it runs.
+ */
 public final class Node implements AutoCloseable {
-    private Node() {}
+    private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+    private final ShortrConfig config;
+    private final Stores stores;
+    private final Metrics metrics;
+    private final ClickQueue clickQueue;
+    private final ClickAggregator aggregator;
+    private final RedirectTier redirects;
+    private final HttpServer server;
+    private final int port;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicBoolean closing = new AtomicBoolean();
+
+    private Node(ShortrConfig config, Stores stores, Metrics metrics, ClickQueue clickQueue, ClickAggregator aggregator,
+                 RedirectTier redirects, HttpServer server, int port) {
+        this.config = config;
+        this.stores = stores;
+        this.metrics = metrics;
+        this.clickQueue = clickQueue;
+        this.aggregator = aggregator;
+        this.redirects = redirects;
+        this.server = server;
+        this.port = port;
+    }
 
     /** Opens the store, binds the listener and returns once the node serves. Prints the first admin key once. */
     public static Node start(ShortrConfig config) {
-        throw new UnsupportedOperationException("wired in the next commit");
+        return start(config, System.out);
+    }
+
+    /** As {@link #start(ShortrConfig)}, printing the first admin key to {@code console}. */
+    public static Node start(ShortrConfig config, PrintStream console) {
+        Clock clock = Clock.systemUTC();
+        Metrics metrics = new Metrics();
+        Stores stores = Stores.open(config.store());
+        try {
+            // clicks: hot path -> bounded queue -> one aggregator -> store
+            ClickQueue clickQueue = new ClickQueue(config.clicks().queueCapacity());
+            ClickAggregator aggregator = new ClickAggregator(clickQueue, stores.clicks(),
+                    config.clicks().flushInterval().toMillis(), config.clicks().maxBatch()).start();
+
+            // links: store (timed) -> redirect cache invalidation -> use cases
+            LinkStore timed = new TimedLinkStore(stores.links(), metrics.registry());
+            String baseUrl = config.server().baseUrl();
+            RedirectTier redirects = new RedirectTier(timed, stores.clicks(),
+                    config.clicks().enabled() ? clickQueue : null, config.redirect(), baseUrl);
+            LinkStore linkStore = new InvalidatingLinkStore(timed, redirects);
+            Links links = new Links(linkStore, new CodeGenerator(config.links().codeLength()),
+                    new DomainBlocklist(config.links().blockedDomains()), clock);
+            ApiKeys keys = new ApiKeys(stores.keys(), clock);
+            printFirstAdminKey(keys, console);
+
+            // routes: operations and API first, the catch-all redirect route last
+            Router router = new Router();
+            Api api = new Api(links, stores.clicks(), keys, timed, metrics::scrape, config.auth(), config.rateLimit(), baseUrl);
+            api.routes(router);
+            router.add("GET", "/{code}", "Follow a short link", redirects::handle);
+
+            registerMetrics(metrics, clickQueue, aggregator, redirects, api);
+            HttpServer server = new HttpServer(
+                    new HttpServer.Settings(config.server().host(), config.server().port(), config.server().ioThreads(),
+                            config.server().maxBodyBytes(), config.server().idleTimeout()),
+                    new Dispatcher(router, metrics), redirects,
+                    config.server().accessLog() ? AccessLog.toLogger() : null);
+            int port = server.start();
+            Node node = new Node(config, stores, metrics, clickQueue, aggregator, redirects, server, port);
+            Thread.ofVirtual().name("cache-warm").start(() -> {
+                try {
+                    redirects.warm();
+                } catch (RuntimeException e) {
+                    log.warn("redirect cache warm-up failed; serving from the store until hits build up: {}", e.toString());
+                }
+            });
+            Runtime.getRuntime().addShutdownHook(new Thread(node::close, "shutdown"));
+            return node;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeQuietly(stores);
+            throw new IllegalStateException("interrupted while starting", e);
+        } catch (RuntimeException e) {
+            closeQuietly(stores);
+            throw e;
+        }
+    }
+
+    private static void printFirstAdminKey(ApiKeys keys, PrintStream console) {
+        if (keys.store().count() > 0) {
+            return;
+        }
+        ApiKeys.Minted m = keys.mint("admin (first start)", EnumSet.of(Scope.ADMIN));
+        console.println("admin key (shown once, store it now): " + m.token());
+        console.flush();
+    }
+
+    private static void registerMetrics(Metrics m, ClickQueue q, ClickAggregator agg, RedirectTier r, Api api) {
+        m.gauge("shortr.clicks.queue.depth", "Clicks waiting for the aggregator", q, ClickQueue::depth);
+        m.gauge("shortr.clicks.queue.capacity", "Bound of the click queue", q, ClickQueue::capacity);
+        m.counter("shortr.clicks.accepted", "Clicks put in the queue", q, ClickQueue::accepted);
+        m.counter("shortr.clicks.dropped", "Clicks dropped because the queue was full", q, ClickQueue::dropped);
+        m.counter("shortr.clicks.flushed", "Clicks durably stored", agg, ClickAggregator::flushedClicks);
+        m.counter("shortr.clicks.flush.failures", "Failed click flushes (retried)", agg, ClickAggregator::flushFailures);
+        m.counter("shortr.redirect.cache.hits", "Redirect lookups answered from memory", r, RedirectTier::hits);
+        m.counter("shortr.redirect.cache.misses", "Redirect lookups that went to the store", r, RedirectTier::misses);
+        m.gauge("shortr.redirect.cache.size", "Links (and unknown codes) held in memory", r, RedirectTier::cached);
+        m.gauge("shortr.redirect.cache.hit.ratio", "Hits / (hits + misses) since start", r,
+                t -> t.hits() + t.misses() == 0 ? 0 : (double) t.hits() / (t.hits() + t.misses()));
+        m.counter("shortr.redirects.head", "HEAD requests to short links (never counted as clicks)", r, RedirectTier::heads);
+        r.byStatus().forEach((status, adder) ->
+                m.counter("shortr.redirects", "Answers to short-link requests by status", adder,
+                        java.util.concurrent.atomic.LongAdder::sum, "status", Integer.toString(status)));
+        m.counter("shortr.api.rate.limited", "API requests refused by a rate limit", api, Api::rateLimited);
     }
 
     /** The port actually bound (useful with port 0). */
     public int port() {
-        return 0;
+        return port;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public ClickQueue clickQueue() {
+        return clickQueue;
     }
 
     /** Blocks until {@link #close()} has run (by a signal or another thread). */
-    public void awaitShutdown() throws InterruptedException {}
+    public void awaitShutdown() throws InterruptedException {
+        stopped.await();
+    }
 
-    /** Graceful: stop accepting, drain in-flight requests, flush clicks, close the store. */
+    /** Graceful: stop accepting, drain in-flight requests, flush clicks, close the store. Idempotent. */
     @Override
-    public void close() {}
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
+        try {
+            log.info("shutting down: draining requests for up to {}", config.server().shutdownGrace());
+            server.shutdown(config.server().shutdownGrace());
+            aggregator.close();
+            metrics.close();
+            closeQuietly(stores);
+            log.info("stopped");
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.warn("close failed: {}", e.toString());
+        }
+    }
 }

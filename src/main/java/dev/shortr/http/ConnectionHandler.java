@@ -34,6 +34,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final HttpServer server;
     private final FastPath fastPath;
     private final int maxBody;
+    private final AccessLog accessLog;
 
     private final ArrayDeque<Object> backlog = new ArrayDeque<>();
     private HttpRequest pending;
@@ -42,8 +43,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean skipContent;
     private boolean busy;
 
-    ConnectionHandler(HttpServer server, FastPath fastPath, int maxBody) {
+    ConnectionHandler(HttpServer server, FastPath fastPath, int maxBody, AccessLog accessLog) {
         this.server = server;
+        this.accessLog = accessLog;
         this.fastPath = fastPath;
         this.maxBody = maxBody;
     }
@@ -89,7 +91,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         String path = q < 0 ? uri : uri.substring(0, q);
         String rawQuery = q < 0 ? null : uri.substring(q + 1);
         HttpMethod m = req.method();
-        if ((m == HttpMethod.GET || m == HttpMethod.HEAD) && fastPath.tryServe(ctx, req, path, rawQuery, keepAlive)) {
+        if ((m == HttpMethod.GET || m == HttpMethod.HEAD) && served(ctx, req, path, rawQuery)) {
             skipContent = true;
             if (!keepAlive) {
                 ctx.flush();
@@ -107,6 +109,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         pending = req;
         body = null;
+    }
+
+    private boolean served(ChannelHandlerContext ctx, HttpRequest req, String path, String rawQuery) {
+        long start = accessLog == null ? 0 : System.nanoTime();
+        int status = fastPath.tryServe(ctx, req, path, rawQuery, keepAlive);
+        if (status != 0 && accessLog != null) {
+            accessLog.served(ctx.channel().remoteAddress(), req.method().name(), req.uri(), status, System.nanoTime() - start);
+        }
+        return status != 0;
     }
 
     private void onContent(ChannelHandlerContext ctx, HttpContent content) {
@@ -166,6 +177,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         busy = true;
         ctx.channel().config().setAutoRead(false);
+        long start = System.nanoTime();
         server.workers().execute(() -> {
             Reply reply;
             try {
@@ -175,6 +187,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             }
             ctx.executor().execute(() -> {
                 writeReply(ctx, reply, ka, head);
+                if (accessLog != null) {
+                    accessLog.served(ctx.channel().remoteAddress(), req.method().name(), req.uri(), reply.status(), System.nanoTime() - start);
+                }
                 busy = false;
                 ctx.channel().config().setAutoRead(true);
                 drainBacklog(ctx);

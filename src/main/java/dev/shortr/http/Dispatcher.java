@@ -48,7 +48,58 @@ public final class Dispatcher {
             reply = new Problem(500, "internal", "Internal error", "the server failed; it has been logged",
                     List.of(), Map.of()).toReply(request.path());
         }
+        reply = conditional(request, reply);
         observer.observed(request.method(), route, reply.status(), System.nanoTime() - start, request);
         return reply;
+    }
+
+    /**
+     * Adds a strong ETag to successful GET/HEAD replies and answers 304 when {@code If-None-Match} already
+     * has it (RFC 9110 §13.1.2). Replies marked {@code no-store} are left alone.
+     */
+    static Reply conditional(Request request, Reply reply) {
+        if (!(request.method().equals("GET") || request.method().equals("HEAD")) || reply.status() != 200
+                || reply.body().length == 0 || reply.headers().containsKey("etag")) {
+            return reply;
+        }
+        String cc = reply.headers().get("cache-control");
+        if (cc != null && cc.contains("no-store")) {
+            return reply;
+        }
+        if (cc == null && request.path().startsWith("/api/")) {
+            reply.header("cache-control", "private, no-cache");
+        }
+        String etag = etag(reply.body());
+        reply.header("etag", etag);
+        String inm = request.header("if-none-match");
+        if (inm != null && matches(inm, etag)) {
+            Reply notModified = Reply.empty(304);
+            reply.headers().forEach((k, v) -> {
+                if (!k.equals("content-type")) {
+                    notModified.header(k, v);
+                }
+            });
+            return notModified;
+        }
+        return reply;
+    }
+
+    private static boolean matches(String ifNoneMatch, String etag) {
+        for (String candidate : ifNoneMatch.split(",")) {
+            String c = candidate.strip();
+            if (c.equals("*") || c.equals(etag) || (c.startsWith("W/") && c.substring(2).equals(etag))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String etag(byte[] body) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(body);
+            return "\"" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(d, 16)) + "\"";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

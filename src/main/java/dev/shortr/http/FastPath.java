@@ -9,9 +9,9 @@ import io.netty.handler.codec.http.HttpRequest;
  */
 public interface FastPath {
     /**
-     * Answers {@code request} and returns true, or returns false to let the router handle it.
+     * Answers {@code request} and returns the status sent, or returns 0 to let the router handle it.
      *
      * @param path the request path without query
      */
-    boolean tryServe(ChannelHandlerContext ctx, HttpRequest request, String path, String rawQuery, boolean keepAlive);
+    int tryServe(ChannelHandlerContext ctx, HttpRequest request, String path, String rawQuery, boolean keepAlive);
 }

@@ -54,8 +54,12 @@ public final class HttpServer implements AutoCloseable {
     private EventLoopGroup loops;
     private Channel listener;
 
-    public HttpServer(Settings settings, Dispatcher dispatcher, FastPath fastPath) {
+    private final AccessLog accessLog;
+
+    /** @param accessLog null to log nothing */
+    public HttpServer(Settings settings, Dispatcher dispatcher, FastPath fastPath, AccessLog accessLog) {
         this.settings = settings;
+        this.accessLog = accessLog;
         this.dispatcher = dispatcher;
         this.fastPath = fastPath;
     }
@@ -86,7 +90,7 @@ public final class HttpServer implements AutoCloseable {
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS))
                                 .addLast("codec", new HttpServerCodec(decoder))
-                                .addLast("shortr", new ConnectionHandler(HttpServer.this, fastPath, settings.maxBodyBytes()));
+                                .addLast("shortr", new ConnectionHandler(HttpServer.this, fastPath, settings.maxBodyBytes(), accessLog));
                     }
                 });
         listener = b.bind(new InetSocketAddress(settings.host(), settings.port())).sync().channel();

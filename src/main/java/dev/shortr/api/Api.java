@@ -1,0 +1,38 @@
+package dev.shortr.api;
+
+import dev.shortr.auth.ApiKeys;
+import dev.shortr.config.AuthConfig;
+import dev.shortr.config.RateLimitConfig;
+import dev.shortr.http.Router;
+import dev.shortr.link.LinkStore;
+import dev.shortr.link.Links;
+import dev.shortr.visit.ClickStore;
+import java.util.function.Supplier;
+
+/** Registers every API and operational route on a router. */
+public final class Api {
+    private final RateLimits limits;
+    private final LinksApi links;
+    private final KeysApi keys;
+    private final OpsApi ops;
+
+    public Api(Links links, ClickStore clicks, ApiKeys keys, LinkStore readiness, Supplier<String> metrics,
+               AuthConfig auth, RateLimitConfig rateLimit, String baseUrl) {
+        this.limits = new RateLimits(rateLimit);
+        Guard guard = new Guard(keys, limits);
+        this.links = new LinksApi(links, clicks, guard, baseUrl, auth.anonymousCreate());
+        this.keys = new KeysApi(keys, guard);
+        this.ops = new OpsApi(readiness, metrics);
+    }
+
+    public void routes(Router r) {
+        ops.routes(r);
+        links.routes(r);
+        keys.routes(r);
+    }
+
+    /** Requests refused by a rate limit so far. */
+    public long rateLimited() {
+        return limits.rejected();
+    }
+}

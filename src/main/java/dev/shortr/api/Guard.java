@@ -1,0 +1,103 @@
+package dev.shortr.api;
+
+import dev.shortr.auth.ApiKey;
+import dev.shortr.auth.ApiKeys;
+import dev.shortr.auth.Scope;
+import dev.shortr.http.HttpError;
+import dev.shortr.http.Problem;
+import dev.shortr.http.Reply;
+import dev.shortr.http.Request;
+import dev.shortr.link.InvalidInputException;
+import dev.shortr.link.StoreException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The API's front door for every route: rate limits, authentication, scope checks, and the mapping of
+ * domain exceptions to problems. Handlers behind it receive a {@link Caller} and never see a bad key.
+ */
+final class Guard {
+    private static final Logger log = LoggerFactory.getLogger(Guard.class);
+
+    /** A handler that knows who is calling. */
+    @FunctionalInterface
+    interface CallerHandler {
+        Reply handle(Request req, Caller caller) throws Exception;
+    }
+
+    private final ApiKeys keys;
+    private final RateLimits limits;
+
+    Guard(ApiKeys keys, RateLimits limits) {
+        this.keys = keys;
+        this.limits = limits;
+    }
+
+    /** Requires a key with {@code scope}. */
+    dev.shortr.http.Handler require(Scope scope, CallerHandler h) {
+        return req -> run(req, scope, false, h);
+    }
+
+    /** Accepts a key with {@code scope}, or nobody when {@code anonymousAllowed}. */
+    dev.shortr.http.Handler requireOrAnonymous(Scope scope, boolean anonymousAllowed, CallerHandler h) {
+        return req -> run(req, scope, anonymousAllowed, h);
+    }
+
+    private Reply run(Request req, Scope scope, boolean anonymousAllowed, CallerHandler h) throws Exception {
+        RateLimits.Verdict ipVerdict = limits.perIp(req.clientIp());
+        if (!ipVerdict.allowed()) {
+            return ipVerdict.apply(tooMany(ipVerdict).toReply(req.path()));
+        }
+        Optional<ApiKey> key = authenticate(req);
+        if (key.isEmpty() && !(anonymousAllowed && req.header("authorization") == null)) {
+            return unauthorized(req);
+        }
+        Caller caller = new Caller(key.orElse(null), req.clientIp());
+        RateLimits.Verdict verdict = caller.anonymous() ? limits.anonymousCreate(req.clientIp()) : limits.perKey(caller.key().id());
+        if (!verdict.allowed()) {
+            return verdict.apply(tooMany(verdict).toReply(req.path()));
+        }
+        if (!caller.anonymous() && !caller.key().allows(scope)) {
+            return verdict.apply(Problem.of(403, "insufficient-scope", "Forbidden",
+                    "this key lacks the '" + scope.wire() + "' scope").toReply(req.path()));
+        }
+        Reply reply;
+        try {
+            reply = h.handle(req, caller);
+        } catch (InvalidInputException e) {
+            reply = new Problem(400, "invalid-field", "Invalid field", e.getMessage(),
+                    List.of(new Problem.FieldError(e.field(), e.getMessage())), Map.of()).toReply(req.path());
+        } catch (StoreException e) {
+            log.warn("{} {}: store unavailable: {}", req.method(), req.path(), e.getMessage());
+            reply = Problem.of(503, "store-unavailable", "Service unavailable", "the data store is not answering; retry shortly")
+                    .withHeaders(Map.of("retry-after", "2")).toReply(req.path());
+        } catch (HttpError e) {
+            reply = e.problem().toReply(req.path());
+        }
+        return verdict.apply(reply);
+    }
+
+    private Optional<ApiKey> authenticate(Request req) {
+        String auth = req.header("authorization");
+        if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.empty();
+        }
+        return keys.verify(auth.substring(7).strip());
+    }
+
+    private static Reply unauthorized(Request req) {
+        String auth = req.header("authorization");
+        String detail = auth == null ? "send an API key as 'Authorization: Bearer <key>'"
+                : "the API key is not valid or has been revoked";
+        return Problem.of(401, "unauthorized", "Unauthorized", detail)
+                .withHeaders(Map.of("www-authenticate", "Bearer realm=\"shortr\"")).toReply(req.path());
+    }
+
+    private static Problem tooMany(RateLimits.Verdict v) {
+        return Problem.of(429, "rate-limited", "Too many requests",
+                "rate limit of " + v.limit() + " requests per minute exceeded; retry in " + v.retryAfterSeconds() + " s");
+    }
+}
