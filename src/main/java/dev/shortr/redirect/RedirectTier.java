@@ -91,15 +91,15 @@ public final class RedirectTier implements FastPath {
     // ---- the event-loop path -------------------------------------------------------------------------
 
     @Override
-    public boolean tryServe(ChannelHandlerContext ctx, HttpRequest req, String path, String rawQuery, boolean keepAlive) {
+    public int tryServe(ChannelHandlerContext ctx, HttpRequest req, String path, String rawQuery, boolean keepAlive) {
         String code = codeOf(path);
         if (code == null) {
-            return false;
+            return 0;
         }
         Entry e = cache.getIfPresent(code);
         if (e == null) {
             misses.increment();
-            return false;
+            return 0;
         }
         long now = System.currentTimeMillis();
         boolean head = req.method() == HttpMethod.HEAD;
@@ -107,18 +107,18 @@ public final class RedirectTier implements FastPath {
             if (now >= u.deadlineMs()) {
                 cache.asMap().remove(code, u);
                 misses.increment();
-                return false;
+                return 0;
             }
             hits.increment();
             writeError(ctx, req, code, null, keepAlive);
-            return true;
+            return 404;
         }
         hits.increment();
         Entry.Target t = (Entry.Target) e;
         Resolution.Reason gone = admit(t, now, head);
         if (gone != null) {
             writeError(ctx, req, code, gone, keepAlive);
-            return true;
+            return 410;
         }
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, t.status, Unpooled.EMPTY_BUFFER, HEADERS, TRAILERS);
         HttpHeaders h = res.headers();
@@ -133,7 +133,7 @@ public final class RedirectTier implements FastPath {
             recordClick(t, now);
         }
         send(ctx, res, keepAlive);
-        return true;
+        return t.status.code();
     }
 
     /** The code in {@code /code} or {@code /code/}, or null when the path cannot be a redirect. */
