@@ -1,0 +1,225 @@
+package dev.shortr.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Durability through the whole stack: a node in its own JVM acknowledges links under load, is killed with
+ * SIGKILL (no shutdown hook, no flush), and every link it acknowledged with 201 must redirect after a restart.
+ */
+class KillDashNineIT {
+    private static final Pattern ADMIN_KEY = Pattern.compile("admin key \\(shown once, store it now\\): (sk_\\S+)");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyAcknowledgedLinkSurvivesSigkill() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Map<String, String> acknowledged = new ConcurrentHashMap<>();
+        AtomicLong refused = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+
+        try (Child first = Child.serve(data, dir.resolve("first"))) {
+            String adminKey = first.awaitAdminKey();
+            first.awaitHealthy();
+            HttpClient http = client();
+            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            AtomicInteger seq = new AtomicInteger();
+            ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor();
+            for (int t = 0; t < 16; t++) {
+                writers.execute(() -> {
+                    while (first.alive()) {
+                        String url = "https://example.com/k9/" + seq.incrementAndGet();
+                        try {
+                            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(first.baseUrl() + "/api/v1/links"))
+                                    .timeout(Duration.ofSeconds(5)).header("Authorization", "Bearer " + adminKey)
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString("{\"url\": \"" + url + "\"}")).build(),
+                                    HttpResponse.BodyHandlers.ofString());
+                            if (r.statusCode() == 201) {
+                                acknowledged.put(TestNode.parse(r.body()).get("code").asText(), url);
+                            } else {
+                                refused.incrementAndGet();
+                            }
+                        } catch (IOException e) {
+                            failed.incrementAndGet(); // expected around the kill: never acknowledged
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                });
+            }
+            Thread.sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            int beforeKill = acknowledged.size();
+            first.kill(); // SIGKILL while the writers are still sending
+            writers.shutdown();
+            assertThat(writers.awaitTermination(15, TimeUnit.SECONDS)).as("writers stop once the node is gone").isTrue();
+            assertThat(beforeKill).as("links acknowledged in 2 s (refused %d, failed %d)", refused.get(), failed.get())
+                    .isGreaterThan(100);
+        }
+
+        try (Child second = Child.serve(data, dir.resolve("second"))) {
+            second.awaitHealthy();
+            HttpClient http = client();
+            ConcurrentLinkedQueue<String> lost = new ConcurrentLinkedQueue<>();
+            Semaphore inFlight = new Semaphore(32);
+            try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (var e : acknowledged.entrySet()) {
+                    readers.execute(() -> {
+                        inFlight.acquireUninterruptibly();
+                        try {
+                            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(second.baseUrl() + "/" + e.getKey()))
+                                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.discarding());
+                            String location = r.headers().firstValue("location").orElse(null);
+                            if (r.statusCode() != 302 || !e.getValue().equals(location)) {
+                                lost.add(e.getKey() + " -> " + r.statusCode() + " " + location + " (expected " + e.getValue() + ")");
+                            }
+                        } catch (IOException | InterruptedException ex) {
+                            lost.add(e.getKey() + " -> " + ex);
+                        } finally {
+                            inFlight.release();
+                        }
+                    });
+                }
+            }
+            List<String> sample = new ArrayList<>(lost).subList(0, Math.min(10, lost.size()));
+            assertThat(lost).as("%d of %d acknowledged links lost after SIGKILL, e.g. %s", lost.size(), acknowledged.size(), sample)
+                    .isEmpty();
+        }
+    }
+
+    private static HttpClient client() {
+        return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** {@code shortr serve} in a child JVM, on a port picked here, with stdout and stderr in files. */
+    private static final class Child implements AutoCloseable {
+        private final Process process;
+        private final int port;
+        private final Path out;
+        private final Path err;
+
+        private Child(Process process, int port, Path out, Path err) {
+            this.process = process;
+            this.port = port;
+            this.out = out;
+            this.err = err;
+        }
+
+        static Child serve(Path data, Path logs) throws IOException {
+            Files.createDirectories(logs);
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            Path out = logs.resolve("stdout.log");
+            Path err = logs.resolve("stderr.log");
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    "dev.shortr.app.Main", "serve", "--port", Integer.toString(port), "--data", data.toString(), "--io-threads", "1")
+                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            return new Child(p, port, out, err);
+        }
+
+        String baseUrl() {
+            return "http://127.0.0.1:" + port;
+        }
+
+        boolean alive() {
+            return process.isAlive();
+        }
+
+        String awaitAdminKey() throws Exception {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                Matcher m = ADMIN_KEY.matcher(Files.readString(out, StandardCharsets.UTF_8));
+                if (m.find()) {
+                    return m.group(1);
+                }
+                failIfDead("printing the admin key");
+                Thread.sleep(50);
+            }
+            throw new AssertionError("no admin key printed within 30 s" + logs());
+        }
+
+        void awaitHealthy() throws Exception {
+            HttpClient http = client();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                failIfDead("answering /healthz");
+                try {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/healthz"))
+                            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() == 200) {
+                        return;
+                    }
+                } catch (IOException e) {
+                    // not listening yet
+                }
+                Thread.sleep(50);
+            }
+            throw new AssertionError("/healthz did not answer 200 within 30 s" + logs());
+        }
+
+        private void failIfDead(String doing) {
+            if (!process.isAlive()) {
+                throw new AssertionError("'shortr serve' exited with " + process.exitValue() + " before " + doing + logs());
+            }
+        }
+
+        private String logs() {
+            try {
+                return "\n--- stdout ---\n" + tail(Files.readString(out)) + "\n--- stderr ---\n" + tail(Files.readString(err));
+            } catch (IOException e) {
+                return " (logs unreadable: " + e + ")";
+            }
+        }
+
+        private static String tail(String s) {
+            return s.length() > 4000 ? "…" + s.substring(s.length() - 4000) : s;
+        }
+
+        /** SIGKILL: no shutdown hook, no flush, no close. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("killed child exits").isTrue();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (process.isAlive()) {
+                process.destroy();
+                if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package dev.shortr.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shortr.app.Node;
+import dev.shortr.config.AuthConfig;
+import dev.shortr.config.ClicksConfig;
+import dev.shortr.config.LinksConfig;
+import dev.shortr.config.RateLimitConfig;
+import dev.shortr.config.RedirectConfig;
+import dev.shortr.config.ServerConfig;
+import dev.shortr.config.ShortrConfig;
+import dev.shortr.config.StoreConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real node on an ephemeral port, over a temporary data directory, with a client that never follows
+ * redirects. One per test class: start it in {@code @BeforeAll}, close it in {@code @AfterAll}.
+ */
+final class TestNode implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern ADMIN_KEY = Pattern.compile("admin key \\(shown once, store it now\\): (sk_\\S+)");
+
+    private final Node node;
+    private final String adminKey;
+    private final Path dataDir;
+    private final HttpClient http = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    private TestNode(Node node, String adminKey, Path dataDir) {
+        this.node = node;
+        this.adminKey = adminKey;
+        this.dataDir = dataDir;
+    }
+
+    /** The config every test node starts from: loopback, port 0, one event loop, clicks flushed every 50 ms. */
+    static ShortrConfig config(Path dataDir) {
+        ShortrConfig d = ShortrConfig.defaults();
+        return new ShortrConfig(
+                new ServerConfig("127.0.0.1", 0, 1, null, 1 << 20, false, Duration.ofSeconds(60), Duration.ofSeconds(5)),
+                new StoreConfig("sqlite", dataDir, 2, 512),
+                LinksConfig.defaults(),
+                RedirectConfig.defaults(),
+                new ClicksConfig(true, 65_536, Duration.ofMillis(50), 50_000),
+                AuthConfig.defaults(),
+                d.rateLimit());
+    }
+
+    static TestNode start(Path dataDir) {
+        return start(dataDir, c -> c);
+    }
+
+    static TestNode start(Path dataDir, UnaryOperator<ShortrConfig> tweak) {
+        return start(tweak.apply(config(dataDir)), null);
+    }
+
+    /**
+     * Starts a node from {@code config}. {@code knownAdminKey} is for a restart on an existing data directory,
+     * where no key is printed again; null expects a first start that prints one.
+     */
+    static TestNode start(ShortrConfig config, String knownAdminKey) {
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        Node node = Node.start(config, new PrintStream(console, true, StandardCharsets.UTF_8));
+        String printed = console.toString(StandardCharsets.UTF_8);
+        Matcher m = ADMIN_KEY.matcher(printed);
+        String key;
+        if (knownAdminKey == null) {
+            if (!m.find()) {
+                node.close();
+                throw new AssertionError("a first start must print the admin key; console said: " + printed);
+            }
+            key = m.group(1);
+        } else {
+            assertThat(printed).as("a restart must not print another admin key").doesNotContain("sk_");
+            key = knownAdminKey;
+        }
+        return new TestNode(node, key, config.store().dataDir());
+    }
+
+    String baseUrl() {
+        return node.baseUrl();
+    }
+
+    int port() {
+        return node.port();
+    }
+
+    String adminKey() {
+        return adminKey;
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+
+    HttpClient http() {
+        return http;
+    }
+
+    URI uri(String pathAndQuery) {
+        return URI.create(baseUrl() + pathAndQuery);
+    }
+
+    HttpRequest.Builder request(String pathAndQuery) {
+        return HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(10));
+    }
+
+    HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(request.method() + " " + request.uri() + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** GET without credentials, with optional header name/value pairs. */
+    HttpResponse<String> get(String pathAndQuery, String... headers) {
+        HttpRequest.Builder b = request(pathAndQuery).GET();
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return send(b.build());
+    }
+
+    HttpResponse<String> head(String pathAndQuery, String... headers) {
+        HttpRequest.Builder b = request(pathAndQuery).method("HEAD", HttpRequest.BodyPublishers.noBody());
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return send(b.build());
+    }
+
+    /** An API call as {@code key} (null for none); {@code json} null means no body. */
+    HttpResponse<String> api(String method, String pathAndQuery, String key, String json) {
+        HttpRequest.Builder b = request(pathAndQuery).method(method,
+                json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            b.header("Content-Type", "application/json");
+        }
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        return send(b.build());
+    }
+
+    /** An API call as the admin. */
+    HttpResponse<String> admin(String method, String pathAndQuery, String json) {
+        return api(method, pathAndQuery, adminKey, json);
+    }
+
+    /** Creates a link as {@code key}; fails the test unless the answer is 201. */
+    JsonNode createLink(String key, String json) {
+        HttpResponse<String> r = api("POST", "/api/v1/links", key, json);
+        assertThat(r.statusCode()).as("create %s -> %s", json, r.body()).isEqualTo(201);
+        return parse(r.body());
+    }
+
+    /** Creates a link as the admin; fails the test unless the answer is 201. */
+    JsonNode createLink(String json) {
+        return createLink(adminKey, json);
+    }
+
+    /** Creates a link with alias {@code code} to {@code url} as the admin. */
+    JsonNode createLink(String code, String url, String moreFields) {
+        String extra = moreFields == null || moreFields.isEmpty() ? "" : ", " + moreFields;
+        return createLink("{\"code\":\"" + code + "\", \"url\":\"" + url + "\"" + extra + "}");
+    }
+
+    /** Mints a key with the given scopes as the admin and returns its secret. */
+    String mintKey(String name, String... scopes) {
+        StringBuilder s = new StringBuilder();
+        for (String sc : scopes) {
+            s.append(s.isEmpty() ? "" : ",").append('"').append(sc).append('"');
+        }
+        HttpResponse<String> r = admin("POST", "/api/v1/keys", "{\"name\":\"" + name + "\",\"scopes\":[" + s + "]}");
+        assertThat(r.statusCode()).as("mint key -> %s", r.body()).isEqualTo(201);
+        return parse(r.body()).get("key").asText();
+    }
+
+    /** Every link the admin can see (up to 1000). */
+    int linkCount() {
+        HttpResponse<String> r = admin("GET", "/api/v1/links?limit=1000", null);
+        assertThat(r.statusCode()).as("list -> %s", r.body()).isEqualTo(200);
+        return parse(r.body()).get("items").size();
+    }
+
+    /** The value of a Prometheus sample such as {@code shortr_clicks_accepted_total}, or NaN when absent. */
+    double metric(String sample) {
+        String text = get("/metrics").body();
+        for (String line : text.split("\n")) {
+            if (line.startsWith(sample + " ") || line.startsWith(sample + "{")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return Double.NaN;
+    }
+
+    static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + json, e);
+        }
+    }
+
+    /**
+     * Asserts an RFC 9457 answer: the status, the {@code application/problem+json} media type, and a body whose
+     * {@code status} matches and whose {@code type} ends with {@code slug}. Returns the parsed body.
+     */
+    static JsonNode assertProblem(HttpResponse<String> r, int status, String slug) {
+        assertThat(r.statusCode()).as("status of %s %s -> %s", r.request().method(), r.request().uri(), r.body())
+                .isEqualTo(status);
+        assertThat(r.headers().firstValue("content-type")).as("content-type of a %d", status)
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
+        JsonNode p = parse(r.body());
+        assertThat(p.path("status").asInt()).as("problem status in %s", r.body()).isEqualTo(status);
+        if (slug != null) {
+            assertThat(p.path("type").asText()).as("problem type in %s", r.body()).endsWith("/" + slug);
+        }
+        return p;
+    }
+
+    /** Graceful stop; idempotent. */
+    @Override
+    public void close() {
+        node.close();
+    }
+}
