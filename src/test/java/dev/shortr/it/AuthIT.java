@@ -149,6 +149,18 @@ class AuthIT {
     }
 
     @Test
+    void reuseNeverHandsOutAnotherOwnersLink() {
+        String carol = node.mintKey("carol", "links:read", "links:write");
+        String dave = node.mintKey("dave", "links:read", "links:write");
+        String carols = node.createLink(carol, "{\"url\": \"https://example.com/shared-target\", \"title\": \"carol's\"}")
+                .get("code").asText();
+        HttpResponse<String> r = node.api("POST", "/api/v1/links", dave, "{\"url\": \"https://example.com/shared-target\", \"reuse\": true}");
+        assertThat(r.statusCode()).as("dave gets his own link: %s", r.body()).isEqualTo(201);
+        assertThat(parse(r.body()).get("code").asText()).isNotEqualTo(carols);
+        assertThat(parse(r.body()).get("title").isNull()).isTrue();
+    }
+
+    @Test
     void anonymousCreateIsOffByDefault() {
         assertProblem(node.api("POST", "/api/v1/links", null, "{\"url\": \"https://example.com/anon\"}"), 401, "unauthorized");
     }

@@ -74,6 +74,13 @@ class ClicksIT {
     }
 
     @Test
+    void statsRefuseABackwardsRange() {
+        node.createLink("rng001", "https://example.com/range", null);
+        TestNode.assertProblem(node.admin("GET", "/api/v1/links/rng001/stats?from=2030-01-02&to=2030-01-01", null), 400, "invalid-field");
+        TestNode.assertProblem(node.admin("GET", "/api/v1/links/rng001/stats?from=last-week", null), 400, "invalid-field");
+    }
+
+    @Test
     void statsOfAnUnknownLinkIs404() {
         TestNode.assertProblem(node.admin("GET", "/api/v1/links/nostat/stats", null), 404, "link-not-found");
     }

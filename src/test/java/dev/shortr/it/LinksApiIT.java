@@ -157,6 +157,22 @@ class LinksApiIT {
     }
 
     @Test
+    void aFarFutureExpiryIsRefusedOrHonoured() {
+        HttpResponse<String> r = node.admin("POST", "/api/v1/links",
+                "{\"code\": \"far001\", \"url\": \"https://example.com/far\", \"redirect\": 301, \"expiresAt\": \"+999999999-12-31T23:59:59Z\"}");
+        if (r.statusCode() == 400) {
+            assertThat(parse(r.body()).at("/errors/0/field").asText()).isEqualTo("expiresAt");
+            return;
+        }
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        for (String pass : new String[] {"from the store", "from memory"}) {
+            HttpResponse<String> go = node.get("/far001");
+            assertThat(go.statusCode()).as("%s: %s", pass, go.body()).isEqualTo(301);
+            assertThat(go.headers().firstValue("cache-control")).hasValue("public, max-age=3600");
+        }
+    }
+
+    @Test
     void getPatchAndDelete() {
         node.createLink("pqr678", "https://example.com/crud", "\"title\": \"Before\", \"tags\": [\"x\"]");
 
@@ -236,6 +252,14 @@ class LinksApiIT {
     }
 
     @Test
+    void listSearchTreatsWildcardCharactersLiterally() {
+        node.createLink("wild_1", "https://example.com/w1", "\"title\": \"100% off\"");
+        node.createLink("wildx1", "https://example.com/w2", "\"title\": \"1000 things\"");
+        assertThat(listCodes("q=wild_")).as("'_' is a character, not a wildcard").containsExactly("wild_1");
+        assertThat(listCodes("q=" + enc("100%"))).as("'%' is a character, not a wildcard").containsExactly("wild_1");
+    }
+
+    @Test
     void listFiltersByCreationTime() throws InterruptedException {
         JsonNode a = node.createLink("time01", "https://example.com/time-a", "\"tags\": [\"timed\"]");
         Thread.sleep(20);
@@ -244,6 +268,9 @@ class LinksApiIT {
         assertThat(Instant.parse(at)).isAfter(Instant.parse(a.get("createdAt").asText()));
 
         assertThat(listCodes("tag=timed&from=" + enc(at))).as("from is inclusive").containsExactly("time02");
+        String wholeSecond = Instant.parse(a.get("createdAt").asText()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        assertThat(listCodes("tag=timed&from=" + enc(wholeSecond))).as("from=%s (a whole second before both)", wholeSecond)
+                .containsExactlyInAnyOrder("time01", "time02");
         assertThat(listCodes("tag=timed&to=" + enc(at))).as("to is exclusive").containsExactly("time01");
 
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
@@ -310,6 +337,49 @@ class LinksApiIT {
         assertThat(node.get("/bulk02").statusCode()).isEqualTo(404);
         assertThat(node.get("/bulk04").statusCode()).isEqualTo(404);
         assertThat(node.get("/vwx234").headers().firstValue("location")).hasValue("https://example.com/taken");
+    }
+
+    @Test
+    void bulkWithTheSameAliasTwiceCreatesItOnce() {
+        HttpResponse<String> r = node.admin("POST", "/api/v1/links/bulk", """
+                [{"code": "twice1", "url": "https://example.com/first"},
+                 {"code": "twice1", "url": "https://example.com/second"},
+                 {"code": "twice2", "url": "https://example.com/third"}]""");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(207);
+        assertThat(parse(r.body()).get("items")).extracting(i -> i.get("status").asInt()).containsExactly(201, 409, 201);
+        assertThat(node.get("/twice1").headers().firstValue("location")).hasValue("https://example.com/first");
+        assertThat(node.get("/twice2").headers().firstValue("location")).hasValue("https://example.com/third");
+    }
+
+    @Test
+    void concurrentCreatesOfOneAliasYieldOneLink() {
+        java.util.concurrent.ConcurrentLinkedQueue<Integer> statuses = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 20; i++) {
+                int n = i;
+                pool.execute(() -> statuses.add(node.admin("POST", "/api/v1/links",
+                        "{\"code\": \"race01\", \"url\": \"https://example.com/race/" + n + "\"}").statusCode()));
+            }
+        }
+        assertThat(statuses.stream().filter(s -> s == 201).count()).as("statuses %s", statuses).isEqualTo(1);
+        assertThat(statuses.stream().filter(s -> s == 409).count()).as("statuses %s", statuses).isEqualTo(19);
+        assertThat(node.get("/race01").statusCode()).isEqualTo(302);
+    }
+
+    @Test
+    void chunkedAndExpectContinueBodiesAreRead() {
+        byte[] body = "{\"code\": \"chunk1\", \"url\": \"https://example.com/chunked\"}".getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> chunked = node.send(node.request("/api/v1/links").header("Authorization", "Bearer " + node.adminKey())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))).build());
+        assertThat(chunked.statusCode()).as(chunked.body()).isEqualTo(201);
+
+        HttpResponse<String> continued = node.send(node.request("/api/v1/links").header("Authorization", "Bearer " + node.adminKey())
+                .header("Content-Type", "application/json").expectContinue(true)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"code\": \"cont01\", \"url\": \"https://example.com/continued\"}")).build());
+        assertThat(continued.statusCode()).as(continued.body()).isEqualTo(201);
+        assertThat(node.get("/chunk1").statusCode()).isEqualTo(302);
+        assertThat(node.get("/cont01").statusCode()).isEqualTo(302);
     }
 
     @Test

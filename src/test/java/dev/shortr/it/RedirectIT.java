@@ -169,6 +169,59 @@ class RedirectIT {
     }
 
     @Test
+    void concurrentClicksNeverGetPastTheLimit() throws InterruptedException {
+        node.createLink("max010", "https://example.com/ten", "\"maxClicks\": 10");
+        java.util.concurrent.ConcurrentLinkedQueue<Integer> statuses = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 40; i++) {
+                pool.execute(() -> statuses.add(node.get("/max010").statusCode()));
+            }
+        }
+        assertThat(statuses).hasSize(40);
+        assertThat(statuses.stream().filter(s -> s == 302).count()).as("redirects out of 40 concurrent clicks: %s", statuses).isEqualTo(10);
+        assertThat(statuses.stream().filter(s -> s == 410).count()).isEqualTo(30);
+    }
+
+    @Test
+    void raisingTheLimitOrEnablingAgainRevivesALink() {
+        node.createLink("max001", "https://example.com/once", "\"maxClicks\": 1");
+        assertRedirect(node.get("/max001"), "the one click", 302, "https://example.com/once");
+        assertThat(node.get("/max001").statusCode()).as("used up").isEqualTo(410);
+
+        assertThat(node.admin("PATCH", "/api/v1/links/max001", "{\"maxClicks\": 2}").statusCode()).isEqualTo(200);
+        assertRedirect(node.get("/max001"), "after raising the limit to 2", 302, "https://example.com/once");
+        assertThat(node.get("/max001").statusCode()).as("used up again").isEqualTo(410);
+
+        assertThat(node.admin("PATCH", "/api/v1/links/max001", "{\"maxClicks\": null, \"disabled\": true}").statusCode()).isEqualTo(200);
+        assertThat(node.get("/max001").statusCode()).as("disabled").isEqualTo(410);
+        assertThat(node.admin("PATCH", "/api/v1/links/max001", "{\"disabled\": false}").statusCode()).isEqualTo(200);
+        for (int i = 0; i < 3; i++) {
+            assertRedirect(node.get("/max001"), "enabled again, without a limit", 302, "https://example.com/once");
+        }
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() {
+        node.createLink("pipe01", "https://example.com/pipe1", null);
+        node.createLink("pipe02", "https://example.com/pipe2", "\"redirect\": 301");
+        assertRedirect(node.get("/pipe01"), "warm", 302, "https://example.com/pipe1");
+        // a memory hit, a store miss, an API call, an unknown code and a hit again, in one write
+        String[] paths = {"/pipe01", "/pipe02", "/healthz", "/pipe404", "/pipe01", "/pipe02+"};
+        StringBuilder batch = new StringBuilder();
+        for (String p : paths) {
+            batch.append("GET ").append(p).append(" HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\n\r\n");
+        }
+        int[] expected = {302, 301, 200, 404, 302, 200};
+        try (RawHttp c = new RawHttp(node.port())) {
+            c.write(batch.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            for (int i = 0; i < paths.length; i++) {
+                RawHttp.Response r = c.read(false);
+                assertThat(r.status()).as("answer %d, to GET %s", i, paths[i]).isEqualTo(expected[i]);
+            }
+        }
+    }
+
+    @Test
     void previewShowsTheEscapedTargetAndTitleInsteadOfRedirecting() {
         String url = "https://example.com/it's?a=1&b=2";
         node.createLink("prv001", url, "\"title\": \"<script>alert(1)</script>\"");
@@ -227,6 +280,7 @@ class RedirectIT {
         assertRedirect(node.get("/" + code + "?" + query), "from the store", 302, expected);
         assertRedirect(node.get("/" + code + "?" + query), "from memory", 302, expected);
         assertRedirect(node.get("/" + code), "without a query", 302, target);
+        assertRedirect(node.get("/" + code + "?"), "with an empty query", 302, target);
     }
 
     @Test
