@@ -83,7 +83,7 @@ class AuthIT {
     @Test
     void statsNeedTheStatsScope() {
         String writer = node.mintKey("writer-no-stats", "links:read", "links:write");
-        node.createLink(writer, "{\"code\": \"sta001\", \"url\": \"https://example.com/stats\"}");
+        node.createLinkAs(writer, "{\"code\": \"sta001\", \"url\": \"https://example.com/stats\"}");
         assertProblem(node.api("GET", "/api/v1/links/sta001/stats", writer, null), 403, "insufficient-scope");
     }
 
@@ -129,8 +129,8 @@ class AuthIT {
     void aKeySeesOnlyItsOwnLinks() {
         String alice = node.mintKey("alice", "links:read", "links:write", "stats:read");
         String bob = node.mintKey("bob", "links:read", "links:write", "stats:read");
-        node.createLink(alice, "{\"code\": \"ali001\", \"url\": \"https://example.com/alice\"}");
-        node.createLink(bob, "{\"code\": \"bob001\", \"url\": \"https://example.com/bob\"}");
+        node.createLinkAs(alice, "{\"code\": \"ali001\", \"url\": \"https://example.com/alice\"}");
+        node.createLinkAs(bob, "{\"code\": \"bob001\", \"url\": \"https://example.com/bob\"}");
         node.createLink("adm001", "https://example.com/admin", null);
 
         assertThat(codes(node.api("GET", "/api/v1/links?limit=1000", bob, null))).containsExactly("bob001");
@@ -152,7 +152,7 @@ class AuthIT {
     void reuseNeverHandsOutAnotherOwnersLink() {
         String carol = node.mintKey("carol", "links:read", "links:write");
         String dave = node.mintKey("dave", "links:read", "links:write");
-        String carols = node.createLink(carol, "{\"url\": \"https://example.com/shared-target\", \"title\": \"carol's\"}")
+        String carols = node.createLinkAs(carol, "{\"url\": \"https://example.com/shared-target\", \"title\": \"carol's\"}")
                 .get("code").asText();
         HttpResponse<String> r = node.api("POST", "/api/v1/links", dave, "{\"url\": \"https://example.com/shared-target\", \"reuse\": true}");
         assertThat(r.statusCode()).as("dave gets his own link: %s", r.body()).isEqualTo(201);

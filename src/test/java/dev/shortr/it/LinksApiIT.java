@@ -212,7 +212,7 @@ class LinksApiIT {
         String key = node.mintKey("pager", "links:read", "links:write");
         List<String> created = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            created.add(node.createLink(key, "{\"url\": \"https://example.com/page/" + i + "\"}").get("code").asText());
+            created.add(node.createLinkAs(key, "{\"url\": \"https://example.com/page/" + i + "\"}").get("code").asText());
         }
 
         List<String> seen = new ArrayList<>();

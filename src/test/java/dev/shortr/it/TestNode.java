@@ -170,7 +170,7 @@ final class TestNode implements AutoCloseable {
     }
 
     /** Creates a link as {@code key}; fails the test unless the answer is 201. */
-    JsonNode createLink(String key, String json) {
+    JsonNode createLinkAs(String key, String json) {
         HttpResponse<String> r = api("POST", "/api/v1/links", key, json);
         assertThat(r.statusCode()).as("create %s -> %s", json, r.body()).isEqualTo(201);
         return parse(r.body());
@@ -178,7 +178,7 @@ final class TestNode implements AutoCloseable {
 
     /** Creates a link as the admin; fails the test unless the answer is 201. */
     JsonNode createLink(String json) {
-        return createLink(adminKey, json);
+        return createLinkAs(adminKey, json);
     }
 
     /** Creates a link with alias {@code code} to {@code url} as the admin. */
