@@ -3,6 +3,13 @@ package dev.shortr.app;
 import dev.shortr.auth.KeyStore;
 import dev.shortr.config.StoreConfig;
 import dev.shortr.link.LinkStore;
+import dev.shortr.store.memory.MemoryClickStore;
+import dev.shortr.store.memory.MemoryKeyStore;
+import dev.shortr.store.memory.MemoryLinkStore;
+import dev.shortr.store.sqlite.SqliteClickStore;
+import dev.shortr.store.sqlite.SqliteDatabase;
+import dev.shortr.store.sqlite.SqliteKeyStore;
+import dev.shortr.store.sqlite.SqliteLinkStore;
 import dev.shortr.visit.ClickStore;
 
 /** The store adapters of one node, opened from config (SQLite by default). Close to flush and release. */
@@ -21,7 +28,16 @@ public final class Stores implements AutoCloseable {
 
     /** Opens (and migrates) the store described by {@code config}. */
     public static Stores open(StoreConfig config) {
-        throw new UnsupportedOperationException("wired once the SQLite adapter lands"); // replaced by app wiring
+        if (!config.url().equals("sqlite")) {
+            throw new IllegalArgumentException("store '" + config.url() + "' is not supported yet; use sqlite");
+        }
+        SqliteDatabase db = SqliteDatabase.open(config);
+        return new Stores(new SqliteLinkStore(db), new SqliteClickStore(db), new SqliteKeyStore(db), db);
+    }
+
+    /** In-memory stores, for tests and throwaway demos. */
+    public static Stores inMemory() {
+        return new Stores(new MemoryLinkStore(), new MemoryClickStore(), new MemoryKeyStore(), () -> {});
     }
 
     public LinkStore links() {
