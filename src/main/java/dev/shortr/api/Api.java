@@ -9,7 +9,11 @@ import dev.shortr.link.Links;
 import dev.shortr.visit.ClickStore;
 import java.util.function.Supplier;
 
-/** Registers every API and operational route on a router. */
+/**
+ * Registers every API and operational route on a router.
+ *
+ * <p>{@code publicUrl} is the base of short URLs, or null to derive it from each request's Host.
+ */
 public final class Api {
     private final RateLimits limits;
     private final LinksApi links;
@@ -17,10 +21,10 @@ public final class Api {
     private final OpsApi ops;
 
     public Api(Links links, ClickStore clicks, ApiKeys keys, LinkStore readiness, Supplier<String> metrics,
-               AuthConfig auth, RateLimitConfig rateLimit, String baseUrl) {
+               AuthConfig auth, RateLimitConfig rateLimit, String publicUrl) {
         this.limits = new RateLimits(rateLimit);
         Guard guard = new Guard(keys, limits);
-        this.links = new LinksApi(links, clicks, guard, baseUrl, auth.anonymousCreate());
+        this.links = new LinksApi(links, clicks, guard, publicUrl, auth.anonymousCreate());
         this.keys = new KeysApi(keys, guard);
         this.ops = new OpsApi(readiness, metrics);
     }

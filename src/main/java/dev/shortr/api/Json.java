@@ -13,6 +13,10 @@ import dev.shortr.http.Problem;
 import dev.shortr.http.Reply;
 import dev.shortr.http.Request;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -52,8 +56,17 @@ final class Json {
         if (req.body().length == 0) {
             throw bad("request body is empty; expected a JSON object");
         }
+        String text;
         try {
-            JsonNode n = MAPPER.readTree(req.body());
+            // Jackson tolerates encoded surrogates and some malformed sequences; the JDK decoder does not
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(req.body())).toString();
+        } catch (CharacterCodingException e) {
+            throw bad("request body is not valid UTF-8");
+        }
+        try {
+            JsonNode n = MAPPER.readTree(text);
             if (n == null || n.isMissingNode()) {
                 throw bad("request body is empty; expected a JSON object");
             }

@@ -36,14 +36,14 @@ public final class LinksApi {
     private final Links links;
     private final ClickStore clicks;
     private final Guard guard;
-    private final String baseUrl;
+    private final String publicUrl;
     private final boolean anonymousCreate;
 
-    LinksApi(Links links, ClickStore clicks, Guard guard, String baseUrl, boolean anonymousCreate) {
+    LinksApi(Links links, ClickStore clicks, Guard guard, String publicUrl, boolean anonymousCreate) {
         this.links = links;
         this.clicks = clicks;
         this.guard = guard;
-        this.baseUrl = baseUrl;
+        this.publicUrl = publicUrl;
         this.anonymousCreate = anonymousCreate;
     }
 
@@ -60,7 +60,7 @@ public final class LinksApi {
     private Reply create(Request req, Caller caller) {
         LinkSpec spec = LinkJson.spec(Json.object(req));
         return switch (links.create(spec, caller.owner())) {
-            case Outcome.Created c -> Json.reply(c.reused() ? 200 : 201, LinkJson.render(c.link(), baseUrl))
+            case Outcome.Created c -> Json.reply(c.reused() ? 200 : 201, LinkJson.render(c.link(), req.baseUrl(publicUrl)))
                     .header("location", "/api/v1/links/" + c.link().code().value());
             case Outcome.AliasTaken t -> taken(t.code()).toReply(req.path());
             case Outcome.Invalid i -> invalid(i).toReply(req.path());
@@ -109,7 +109,7 @@ public final class LinksApi {
                 switch (o) {
                     case Outcome.Created c -> {
                         item.put("status", c.reused() ? 200 : 201);
-                        item.set("link", LinkJson.render(c.link(), baseUrl));
+                        item.set("link", LinkJson.render(c.link(), req.baseUrl(publicUrl)));
                     }
                     case Outcome.AliasTaken t -> p = taken(t.code());
                     case Outcome.Invalid inv -> p = invalid(inv);
@@ -144,21 +144,21 @@ public final class LinksApi {
         Page<Link> page = links.list(q);
         ObjectNode out = Json.MAPPER.createObjectNode();
         ArrayNode items = out.putArray("items");
-        page.items().forEach(l -> items.add(LinkJson.render(l, baseUrl)));
+        page.items().forEach(l -> items.add(LinkJson.render(l, req.baseUrl(publicUrl))));
         out.put("nextCursor", page.nextAfterId() == 0 ? null : encodeCursor(page.nextAfterId()));
         return Json.reply(200, out);
     }
 
     private Reply get(Request req, Caller caller) {
         Link l = visible(req, caller);
-        return Json.reply(200, LinkJson.render(l, baseUrl));
+        return Json.reply(200, LinkJson.render(l, req.baseUrl(publicUrl)));
     }
 
     private Reply update(Request req, Caller caller) {
         Link current = visible(req, caller);
         var patch = LinkJson.patch(Json.object(req));
         return links.update(current.code(), patch)
-                .map(l -> Json.reply(200, LinkJson.render(l, baseUrl)))
+                .map(l -> Json.reply(200, LinkJson.render(l, req.baseUrl(publicUrl))))
                 .orElseGet(() -> notFound(current.code().value()).toReply(req.path()));
     }
 

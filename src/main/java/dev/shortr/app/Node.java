@@ -74,9 +74,9 @@ public final class Node implements AutoCloseable {
 
             // links: store (timed) -> redirect cache invalidation -> use cases
             LinkStore timed = new TimedLinkStore(stores.links(), metrics.registry());
-            String baseUrl = config.server().baseUrl();
+            String publicUrl = config.server().publicUrl();
             RedirectTier redirects = new RedirectTier(timed, stores.clicks(),
-                    config.clicks().enabled() ? clickQueue : null, config.redirect(), baseUrl);
+                    config.clicks().enabled() ? clickQueue : null, config.redirect(), publicUrl);
             LinkStore linkStore = new InvalidatingLinkStore(timed, redirects);
             Links links = new Links(linkStore, new CodeGenerator(config.links().codeLength()),
                     new DomainBlocklist(config.links().blockedDomains()), clock);
@@ -85,7 +85,7 @@ public final class Node implements AutoCloseable {
 
             // routes: operations and API first, the catch-all redirect route last
             Router router = new Router();
-            Api api = new Api(links, stores.clicks(), keys, timed, metrics::scrape, config.auth(), config.rateLimit(), baseUrl);
+            Api api = new Api(links, stores.clicks(), keys, timed, metrics::scrape, config.auth(), config.rateLimit(), publicUrl);
             api.routes(router);
             router.add("GET", "/{code}", "Follow a short link", redirects::handle);
 

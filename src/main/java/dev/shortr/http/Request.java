@@ -28,6 +28,27 @@ public record Request(String method, String path, String rawQuery, Map<String, L
         return headers.get(name);
     }
 
+    /**
+     * The base of short URLs for this request: {@code publicUrl} when configured, else the scheme and
+     * {@code Host} the client used (only when it looks like a host name, so a forged header cannot inject
+     * markup or a path).
+     */
+    public String baseUrl(String publicUrl) {
+        if (publicUrl != null) {
+            return publicUrl;
+        }
+        String host = header("host");
+        if (host != null && !host.isEmpty() && host.length() <= 261 && host.chars().allMatch(Request::hostChar)) {
+            return "http://" + host;
+        }
+        return "http://localhost";
+    }
+
+    private static boolean hostChar(int c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-'
+                || c == ':' || c == '[' || c == ']';
+    }
+
     public String clientIp() {
         return remote == null ? "unknown" : remote.getAddress().getHostAddress();
     }

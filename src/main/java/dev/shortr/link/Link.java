@@ -64,10 +64,16 @@ public record Link(
         }
     }
 
+    /** Control characters, or UTF-16 that is not well formed (a lone surrogate cannot be stored or shown). */
     private static boolean hasControl(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c < 0x20 || c == 0x7f) {
+                return true;
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
                 return true;
             }
         }

@@ -132,6 +132,7 @@ public final class Links {
         if (spec.expiresAt() != null && !spec.expiresAt().isAfter(now)) {
             throw new InvalidInputException("expiresAt", "expiresAt must be in the future");
         }
+        checkExpiry(spec.expiresAt());
         return new Link(0, code, target, type, spec.cacheSeconds(), Boolean.TRUE.equals(spec.forwardQuery()),
                 spec.expiresAt(), spec.maxClicks(), normaliseTags(spec.tags()), blankToNull(spec.title()), owner,
                 false, now, now, 0);
@@ -143,12 +144,22 @@ public final class Links {
         Integer cache = p.cacheSeconds() != null ? p.cacheSeconds().orElse(null) : c.cacheSeconds();
         boolean forward = p.forwardQuery() != null ? p.forwardQuery() : c.forwardQuery();
         Instant expires = p.expiresAt() != null ? p.expiresAt().orElse(null) : c.expiresAt();
+        checkExpiry(expires);
         Long max = p.maxClicks() != null ? p.maxClicks().orElse(null) : c.maxClicks();
         List<String> tags = p.tags() != null ? normaliseTags(p.tags()) : c.tags();
         String title = p.title() != null ? blankToNull(p.title().orElse(null)) : c.title();
         boolean disabled = p.disabled() != null ? p.disabled() : c.disabled();
         return new Link(c.id(), c.code(), target, type, cache, forward, expires, max, tags, title, c.owner(), disabled,
                 c.createdAt(), clock.instant(), c.seq());
+    }
+
+    /** Beyond year 9999 timestamps stop fitting RFC 3339 and epoch-millisecond columns. */
+    private static final Instant LATEST_EXPIRY = Instant.parse("9999-12-31T23:59:59Z");
+
+    private static void checkExpiry(Instant expiresAt) {
+        if (expiresAt != null && expiresAt.isAfter(LATEST_EXPIRY)) {
+            throw new InvalidInputException("expiresAt", "expiresAt must be before the year 10000");
+        }
     }
 
     private static RedirectType redirectType(Integer status) {

@@ -64,7 +64,7 @@ public final class RedirectTier implements FastPath {
     private final ClickStore clickStore;
     private final ClickQueue clicks;
     private final RedirectConfig config;
-    private final String baseUrl;
+    private final String publicUrl;
     private final Cache<String, Entry> cache;
     /** Click counters of links with a click limit, by link id; survive cache reloads. */
     private final Map<Long, AtomicLong> usage = new ConcurrentHashMap<>();
@@ -75,13 +75,16 @@ public final class RedirectTier implements FastPath {
     private final LongAdder heads = new LongAdder();
     private final Map<Integer, LongAdder> byStatus = new ConcurrentHashMap<>();
 
-    /** @param clicks the click queue, or null when click counting is off */
-    public RedirectTier(LinkStore store, ClickStore clickStore, ClickQueue clicks, RedirectConfig config, String baseUrl) {
+    /**
+     * @param clicks    the click queue, or null when click counting is off
+     * @param publicUrl base of short URLs, or null to use the request's Host
+     */
+    public RedirectTier(LinkStore store, ClickStore clickStore, ClickQueue clicks, RedirectConfig config, String publicUrl) {
         this.store = store;
         this.clickStore = clickStore;
         this.clicks = clicks;
         this.config = config;
-        this.baseUrl = baseUrl;
+        this.publicUrl = publicUrl;
         this.cache = Caffeine.newBuilder().maximumSize(config.cacheMaxEntries()).build();
         for (int s : new int[] {301, 302, 307, 308, 404, 410}) {
             byStatus.put(s, new LongAdder());
@@ -278,7 +281,7 @@ public final class RedirectTier implements FastPath {
             return notFound(code, json);
         }
         if (preview) {
-            return store.find(new ShortCode(code)).map(l -> previewOf(l, json)).orElseGet(() -> notFound(code, json));
+            return store.find(new ShortCode(code)).map(l -> previewOf(l, json, req.baseUrl(publicUrl))).orElseGet(() -> notFound(code, json));
         }
         Entry e = load(code);
         long now = System.currentTimeMillis();
@@ -303,7 +306,7 @@ public final class RedirectTier implements FastPath {
                 .header("x-robots-tag", "noindex");
     }
 
-    private Reply previewOf(Link link, boolean json) {
+    private Reply previewOf(Link link, boolean json, String baseUrl) {
         if (json) {
             String body = "{\"code\":" + quote(link.code().value()) + ",\"url\":" + quote(link.target().value())
                     + ",\"title\":" + (link.title() == null ? "null" : quote(link.title())) + "}";

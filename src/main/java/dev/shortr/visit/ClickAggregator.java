@@ -70,7 +70,8 @@ public final class ClickAggregator implements AutoCloseable {
         long nextFlush = System.currentTimeMillis() + flushMillis;
         while (running || queue.depth() > 0) {
             try {
-                long wait = Math.max(1, nextFlush - System.currentTimeMillis());
+                // short polls, so close() is noticed at once even with a long flush interval
+                long wait = Math.min(50, Math.max(1, nextFlush - System.currentTimeMillis()));
                 Click first = queue.poll(wait, TimeUnit.MILLISECONDS);
                 if (first != null) {
                     fold(first);
