@@ -1,8 +1,6 @@
 package dev.shortr.visit;
 
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,14 +24,20 @@ public final class ClickAggregator implements AutoCloseable {
     private final long flushMillis;
     private final int maxBatch;
     private final Thread thread;
-    private final Map<Key, long[]> pending = new HashMap<>();
+    /** Pending counts by {@link #key(long, long)}; a primitive key keeps the per-click cost allocation-light. */
+    private final Map<Long, long[]> pending = new HashMap<>();
     private final LongAdder flushed = new LongAdder();
     private final LongAdder flushFailures = new LongAdder();
     private final List<FlushListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean running = true;
     private int pendingClicks;
 
-    private record Key(long linkId, LocalDate day) {}
+    private static final long MS_PER_DAY = 86_400_000L;
+    private static final int DAY_BITS = 22; // epoch days up to year ~13,400
+
+    private static long key(long linkId, long epochDay) {
+        return (linkId << DAY_BITS) | epochDay;
+    }
 
     /** Told of each batch after it is durable (the redirect tier uses it to keep max-clicks counters right). */
     public interface FlushListener {
@@ -91,12 +95,27 @@ public final class ClickAggregator implements AutoCloseable {
                 log.error("click aggregator loop failed; continuing", e);
             }
         }
-        flush();
+        // last chance before the store closes: retry a briefly failing store rather than lose clicks
+        for (int attempt = 1; attempt <= 8; attempt++) {
+            flush();
+            if (pending.isEmpty()) {
+                return;
+            }
+            try {
+                Thread.sleep(100L * attempt);
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
     }
 
     private void fold(Click c) {
-        LocalDate day = Instant.ofEpochMilli(c.epochMs()).atZone(ZoneOffset.UTC).toLocalDate();
-        pending.computeIfAbsent(new Key(c.linkId(), day), k -> new long[1])[0]++;
+        long k = key(c.linkId(), Math.floorDiv(c.epochMs(), MS_PER_DAY));
+        long[] n = pending.get(k);
+        if (n == null) {
+            pending.put(k, n = new long[1]);
+        }
+        n[0]++;
         pendingClicks++;
     }
 
@@ -105,7 +124,8 @@ public final class ClickAggregator implements AutoCloseable {
             return;
         }
         List<ClickTally> tallies = new ArrayList<>(pending.size());
-        pending.forEach((k, v) -> tallies.add(new ClickTally(k.linkId(), k.day(), v[0])));
+        pending.forEach((k, v) -> tallies.add(new ClickTally(k >>> DAY_BITS,
+                LocalDate.ofEpochDay(k & ((1L << DAY_BITS) - 1)), v[0])));
         try {
             store.add(tallies);
         } catch (RuntimeException e) {

@@ -1,0 +1,95 @@
+package dev.shortr.visit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shortr.store.memory.MemoryClickStore;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class ClickAggregatorTest {
+    private static final long DAY1 = Instant.parse("2026-11-23T23:59:59.999Z").toEpochMilli();
+    private static final long DAY2 = Instant.parse("2026-11-24T00:00:00Z").toEpochMilli();
+
+    @Test
+    void countsEveryAcceptedClickPerLinkAndUtcDay() {
+        ClickQueue q = new ClickQueue(10_000);
+        MemoryClickStore store = new MemoryClickStore();
+        try (ClickAggregator agg = new ClickAggregator(q, store, 20, 1000).start()) {
+            for (int i = 0; i < 3000; i++) {
+                q.offer(new Click(7, i % 3 == 0 ? DAY1 : DAY2));
+            }
+            q.offer(new Click(8, DAY2));
+        }
+        assertThat(store.total(7)).isEqualTo(3000);
+        assertThat(store.total(8)).isEqualTo(1);
+        assertThat(store.daily(7, LocalDate.parse("2026-11-23"), LocalDate.parse("2026-11-24")))
+                .containsExactly(new DailyClicks(LocalDate.parse("2026-11-23"), 1000), new DailyClicks(LocalDate.parse("2026-11-24"), 2000));
+    }
+
+    @Test
+    void aFullQueueDropsAndCountsInsteadOfBlocking() {
+        ClickQueue q = new ClickQueue(5);
+        for (int i = 0; i < 8; i++) {
+            q.offer(new Click(1, DAY2));
+        }
+        assertThat(q.accepted()).isEqualTo(5);
+        assertThat(q.dropped()).isEqualTo(3);
+        assertThat(q.depth()).isEqualTo(5);
+    }
+
+    @Test
+    void aFailedFlushKeepsItsClicksForTheNextOne() {
+        MemoryClickStore real = new MemoryClickStore();
+        AtomicInteger failuresLeft = new AtomicInteger(2);
+        ClickStore flaky = new ClickStore() {
+            @Override
+            public void add(Collection<ClickTally> tallies) {
+                if (failuresLeft.getAndDecrement() > 0) {
+                    throw new IllegalStateException("store down");
+                }
+                real.add(tallies);
+            }
+
+            @Override
+            public long total(long linkId) {
+                return real.total(linkId);
+            }
+
+            @Override
+            public Map<Long, Long> totals(Collection<Long> ids) {
+                return real.totals(ids);
+            }
+
+            @Override
+            public List<DailyClicks> daily(long linkId, LocalDate from, LocalDate to) {
+                return real.daily(linkId, from, to);
+            }
+        };
+        ClickQueue q = new ClickQueue(100);
+        ClickAggregator agg = new ClickAggregator(q, flaky, 10, 1000).start();
+        for (int i = 0; i < 42; i++) {
+            q.offer(new Click(3, DAY2));
+        }
+        agg.close();
+        assertThat(agg.flushFailures()).isGreaterThanOrEqualTo(1);
+        assertThat(real.total(3)).isEqualTo(42);
+        assertThat(agg.flushedClicks()).isEqualTo(42);
+    }
+
+    @Test
+    void closeReturnsPromptlyEvenWithALongFlushInterval() {
+        ClickQueue q = new ClickQueue(100);
+        MemoryClickStore store = new MemoryClickStore();
+        ClickAggregator agg = new ClickAggregator(q, store, 60_000, 1_000_000).start();
+        q.offer(new Click(9, DAY2));
+        long start = System.nanoTime();
+        agg.close();
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(2_000);
+        assertThat(store.total(9)).isEqualTo(1);
+    }
+}
