@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGKILL (no shutdown hook, no flush), and every link it acknowledged with 201 must redirect after a restart.
  */
 class KillDashNineIT {
+    private static final int MIN_ACKNOWLEDGED = 200;
     private static final Pattern ADMIN_KEY = Pattern.compile("admin key \\(shown once, store it now\\): (sk_\\S+)");
 
     @TempDir
@@ -75,13 +76,17 @@ class KillDashNineIT {
                     }
                 });
             }
-            Thread.sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            // about 2 s of load, longer only on a machine too busy to acknowledge a meaningful number in that time
+            long cap = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while ((System.nanoTime() < deadline || acknowledged.size() < MIN_ACKNOWLEDGED) && System.nanoTime() < cap && first.alive()) {
+                Thread.sleep(20);
+            }
             int beforeKill = acknowledged.size();
             first.kill(); // SIGKILL while the writers are still sending
             writers.shutdown();
             assertThat(writers.awaitTermination(15, TimeUnit.SECONDS)).as("writers stop once the node is gone").isTrue();
-            assertThat(beforeKill).as("links acknowledged in 2 s (refused %d, failed %d)", refused.get(), failed.get())
-                    .isGreaterThan(100);
+            assertThat(beforeKill).as("links acknowledged under load within 20 s (refused %d, failed %d)", refused.get(), failed.get())
+                    .isGreaterThanOrEqualTo(MIN_ACKNOWLEDGED);
         }
 
         try (Child second = Child.serve(data, dir.resolve("second"))) {
