@@ -5,14 +5,31 @@ import java.time.Duration;
 /**
  * The HTTP listener.
  *
- * @param publicUrl   base of every {@code shortUrl} (no trailing slash); null means {@code http://localhost:PORT}
- * @param ioThreads   event-loop threads
- * @param maxBodyBytes request bodies above this get 413
+ * @param host          address to bind
+ * @param port          0..65535; 0 binds an ephemeral port
+ * @param ioThreads     event-loop threads, 1..256
+ * @param publicUrl     base of every {@code shortUrl}: http(s), one trailing slash is dropped; null means
+ *                      {@code http://localhost:PORT}
+ * @param maxBodyBytes  request bodies above this get 413; 1 KiB..64 MiB
+ * @param accessLog     one line per request on stdout
+ * @param idleTimeout   keep-alive connections idle this long are closed
+ * @param shutdownGrace how long a graceful shutdown waits for requests in flight
  */
 public record ServerConfig(String host, int port, int ioThreads, String publicUrl, int maxBodyBytes,
                            boolean accessLog, Duration idleTimeout, Duration shutdownGrace) {
+    public ServerConfig {
+        Setting.SERVER_HOST.require(host);
+        Setting.SERVER_PORT.require(port);
+        Setting.SERVER_IO_THREADS.require(ioThreads);
+        Setting.SERVER_PUBLIC_URL.require(publicUrl);
+        publicUrl = Setting.stripSlash(publicUrl);
+        Setting.SERVER_MAX_BODY_BYTES.require(maxBodyBytes);
+        Setting.SERVER_IDLE_TIMEOUT.require(idleTimeout);
+        Setting.SERVER_SHUTDOWN_GRACE.require(shutdownGrace);
+    }
+
     public static ServerConfig defaults() {
-        return new ServerConfig("0.0.0.0", 8080, Runtime.getRuntime().availableProcessors(), null, 1 << 20,
+        return new ServerConfig("0.0.0.0", 8080, Math.min(256, Runtime.getRuntime().availableProcessors()), null, 1 << 20,
                 false, Duration.ofSeconds(60), Duration.ofSeconds(10));
     }
 

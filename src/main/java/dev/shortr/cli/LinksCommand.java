@@ -1,0 +1,133 @@
+package dev.shortr.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code shortr links}: a client of {@code /api/v1/links} on a running server. */
+@Command(name = "links", description = "Create, list, read, change and delete links on a server, over its REST API.",
+        subcommands = {CreateLinkCommand.class, UpdateLinkCommand.class})
+final class LinksCommand implements Callable<Integer> {
+    static final String LINKS = "/api/v1/links";
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "missing subcommand: create, list, get, update, delete or stats");
+    }
+
+    @Command(name = "list", description = "List links, newest first, a page at a time (or --all of them).")
+    int list(@Mixin ClientOptions client,
+             @Option(names = "--tag", paramLabel = "TAG", description = "Only links with this tag.") String tag,
+             @Option(names = "--q", paramLabel = "TEXT", description = "Only links whose URL, code or title contains TEXT.") String q,
+             @Option(names = "--from", paramLabel = "TIME", description = "Created at or after: 2026-01-31 or an RFC 3339 time.") String from,
+             @Option(names = "--to", paramLabel = "TIME", description = "Created at or before: 2026-01-31 or an RFC 3339 time.") String to,
+             @Option(names = "--limit", paramLabel = "N", description = "Links per page, 1..1000 (server default 50).") Integer limit,
+             @Option(names = "--cursor", paramLabel = "CURSOR", description = "Continue where a previous page ended.") String cursor,
+             @Option(names = "--all", description = "Follow every page to the end.") boolean all) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("tag", tag);
+        params.put("q", q);
+        params.put("from", from);
+        params.put("to", to);
+        params.put("limit", limit);
+        ArrayNode items = ApiClient.JSON.createArrayNode();
+        Set<String> seen = new HashSet<>();
+        String next = cursor;
+        try (ApiClient api = client.api()) {
+            do {
+                params.put("cursor", next);
+                ApiClient.Response r = api.get(LINKS + ApiClient.query(params));
+                if (client.json && !all) {
+                    out().println(r.body());
+                    return 0;
+                }
+                JsonNode page = r.json();
+                page.path("items").forEach(items::add);
+                next = page.path("nextCursor").isTextual() ? page.path("nextCursor").asText() : null;
+                if (next != null && !seen.add(next)) {
+                    throw Failure.of("the server returned the cursor '" + Table.clean(next) + "' twice; stopping");
+                }
+            } while (all && next != null);
+        }
+        if (client.json) {
+            ObjectNode whole = ApiClient.JSON.createObjectNode();
+            whole.set("items", items);
+            whole.putNull("nextCursor");
+            out().println(whole);
+        } else if (items.isEmpty()) {
+            err().println("no links");
+        } else {
+            LinkText.table(items).print(out());
+        }
+        if (next != null && !client.json) {
+            err().println("more links: add --cursor " + Table.clean(next) + " (or --all)");
+        }
+        return 0;
+    }
+
+    @Command(name = "get", description = "Show one link.")
+    int get(@Mixin ClientOptions client, @Parameters(paramLabel = "CODE", description = "The short code.") String code) {
+        try (ApiClient api = client.api()) {
+            ApiClient.Response r = api.get(ApiClient.path(LINKS, code, ""));
+            if (client.json) {
+                out().println(r.body());
+            } else {
+                LinkText.details(r.json(), out());
+            }
+        }
+        return 0;
+    }
+
+    @Command(name = "delete", description = "Delete a link; its code answers 404 from then on.")
+    int delete(@Mixin ClientOptions client, @Parameters(paramLabel = "CODE", description = "The short code.") String code) {
+        try (ApiClient api = client.api()) {
+            api.delete(ApiClient.path(LINKS, code, ""));
+        }
+        if (!client.json) {
+            out().println("deleted " + Table.clean(code));
+        }
+        return 0;
+    }
+
+    @Command(name = "stats", description = "Clicks of a link: the total and per day.")
+    int stats(@Mixin ClientOptions client, @Parameters(paramLabel = "CODE", description = "The short code.") String code,
+              @Option(names = "--from", paramLabel = "DAY", description = "First day, such as 2026-01-01 (server default: 29 days before --to).") String from,
+              @Option(names = "--to", paramLabel = "DAY", description = "Last day (server default: today, UTC).") String to) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("from", from);
+        params.put("to", to);
+        try (ApiClient api = client.api()) {
+            ApiClient.Response r = api.get(ApiClient.path(LINKS, code, "/stats") + ApiClient.query(params));
+            if (client.json) {
+                out().println(r.body());
+            } else {
+                LinkText.stats(r.json(), out());
+            }
+        }
+        return 0;
+    }
+
+    private PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    private PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+}

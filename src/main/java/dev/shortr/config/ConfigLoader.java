@@ -1,0 +1,110 @@
+package dev.shortr.config;
+
+import static dev.shortr.config.Setting.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Loads a {@link ShortrConfig}: defaults, then the YAML file, then {@code SHORTR_*} environment variables,
+ * then overrides (command-line flags); a later layer wins. Every value is checked and every problem is
+ * collected before anything is built, so one run reports all of them.
+ */
+public final class ConfigLoader {
+    private static final String OVERRIDE = "command line";
+
+    private ConfigLoader() {}
+
+    /**
+     * @param yamlFileOrNull a YAML file shaped like the records ({@code server: {port: 8080}}), or null for none
+     * @param env            the process environment (or a test's); only {@code SHORTR_*} names are read
+     * @param overrides      dotted keys as in the YAML ({@code server.port}) to values as text; null values are skipped
+     * @throws ConfigException listing every problem found
+     */
+    public static ShortrConfig load(Path yamlFileOrNull, Map<String, String> env, Map<String, String> overrides) {
+        List<String> problems = new ArrayList<>();
+        Map<Setting, Raw> raw = new EnumMap<>(Setting.class);
+        if (yamlFileOrNull != null) {
+            raw.putAll(YamlSource.read(yamlFileOrNull, problems));
+        }
+        raw.putAll(EnvSource.read(env, problems));
+        overrides.forEach((key, value) -> {
+            Setting s = Setting.BY_KEY.get(key);
+            if (s == null) {
+                problems.add(key + ": unknown setting (" + OVERRIDE + ")" + Nearest.suggestion(key, Setting.BY_KEY.keySet()));
+            } else if (value != null) {
+                raw.put(s, new Raw(value, OVERRIDE));
+            }
+        });
+
+        ShortrConfig defaults = ShortrConfig.defaults();
+        Map<Setting, Object> v = new EnumMap<>(Setting.class);
+        for (Setting s : Setting.values()) {
+            Raw r = raw.get(s);
+            if (r == null) {
+                v.put(s, s.defaultValue(defaults));
+                continue;
+            }
+            try {
+                Object parsed = s.kind.parse(r.value());
+                String problem = s.problem(parsed);
+                if (problem != null) {
+                    problems.add(s.key + ": " + problem + r.where());
+                }
+                v.put(s, parsed);
+            } catch (IllegalArgumentException e) {
+                problems.add(s.key + ": " + e.getMessage() + r.where());
+            }
+        }
+        Path dataDir = (Path) v.get(STORE_DATA_DIR);
+        if (dataDir != null && Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
+            problems.add(STORE_DATA_DIR.key + ": " + dataDir + " exists and is not a directory" + where(raw, STORE_DATA_DIR));
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return build(v);
+    }
+
+    /** The environment of this process: the one place in shortr that reads it. */
+    public static Map<String, String> environment() {
+        return System.getenv();
+    }
+
+    private static String where(Map<Setting, Raw> raw, Setting s) {
+        Raw r = raw.get(s);
+        return r == null ? "" : r.where();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ShortrConfig build(Map<Setting, Object> v) {
+        return new ShortrConfig(
+                new ServerConfig((String) v.get(SERVER_HOST), integer(v, SERVER_PORT), integer(v, SERVER_IO_THREADS),
+                        (String) v.get(SERVER_PUBLIC_URL), integer(v, SERVER_MAX_BODY_BYTES), (Boolean) v.get(SERVER_ACCESS_LOG),
+                        (Duration) v.get(SERVER_IDLE_TIMEOUT), (Duration) v.get(SERVER_SHUTDOWN_GRACE)),
+                new StoreConfig((String) v.get(STORE_URL), (Path) v.get(STORE_DATA_DIR), integer(v, STORE_READ_CONNECTIONS),
+                        integer(v, STORE_GROUP_COMMIT_MAX)),
+                new LinksConfig(integer(v, LINKS_CODE_LENGTH), (Set<String>) v.get(LINKS_BLOCKED_DOMAINS)),
+                new RedirectConfig(integer(v, REDIRECT_PERMANENT_CACHE_SECONDS), number(v, REDIRECT_CACHE_MAX_ENTRIES),
+                        (Duration) v.get(REDIRECT_NEGATIVE_TTL)),
+                new ClicksConfig((Boolean) v.get(CLICKS_ENABLED), integer(v, CLICKS_QUEUE_CAPACITY),
+                        (Duration) v.get(CLICKS_FLUSH_INTERVAL), integer(v, CLICKS_MAX_BATCH)),
+                new AuthConfig((Boolean) v.get(AUTH_ANONYMOUS_CREATE)),
+                new RateLimitConfig((Boolean) v.get(RATE_LIMIT_ENABLED), number(v, RATE_LIMIT_PER_KEY),
+                        number(v, RATE_LIMIT_PER_IP), number(v, RATE_LIMIT_ANONYMOUS_CREATE)));
+    }
+
+    private static int integer(Map<Setting, Object> v, Setting s) {
+        return Math.toIntExact(number(v, s)); // the rules have bounded every int setting already
+    }
+
+    private static long number(Map<Setting, Object> v, Setting s) {
+        return ((Number) v.get(s)).longValue();
+    }
+}

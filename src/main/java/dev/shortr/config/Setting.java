@@ -1,0 +1,168 @@
+package dev.shortr.config;
+
+import java.net.IDN;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Every setting once: its YAML key, type, rule, default and environment names. The loader and the records'
+ * compact constructors check the same rules, so a config that breaks one cannot exist.
+ */
+enum Setting {
+    SERVER_HOST("server.host", Kind.TEXT, Rule.NOT_BLANK, c -> c.server().host(), "SHORTR_HOST"),
+    SERVER_PORT("server.port", Kind.INT, Rule.range(0, 65_535), c -> c.server().port(), "SHORTR_PORT"),
+    SERVER_IO_THREADS("server.ioThreads", Kind.INT, Rule.range(1, 256), c -> c.server().ioThreads(), "SHORTR_IO_THREADS"),
+    SERVER_PUBLIC_URL("server.publicUrl", Kind.TEXT, Rule.PUBLIC_URL, c -> c.server().publicUrl(), "SHORTR_PUBLIC_URL"),
+    SERVER_MAX_BODY_BYTES("server.maxBodyBytes", Kind.INT, Rule.range(1024, 64 << 20), c -> c.server().maxBodyBytes(), null),
+    SERVER_ACCESS_LOG("server.accessLog", Kind.BOOL, Rule.ANY, c -> c.server().accessLog(), "SHORTR_ACCESS_LOG"),
+    SERVER_IDLE_TIMEOUT("server.idleTimeout", Kind.DURATION, Rule.POSITIVE, c -> c.server().idleTimeout(), null),
+    SERVER_SHUTDOWN_GRACE("server.shutdownGrace", Kind.DURATION, Rule.NOT_NEGATIVE, c -> c.server().shutdownGrace(), null),
+
+    STORE_URL("store.url", Kind.TEXT, Rule.STORE_URL, c -> c.store().url(), "SHORTR_STORE"),
+    STORE_DATA_DIR("store.dataDir", Kind.PATH, Rule.ANY, c -> c.store().dataDir(), "SHORTR_DATA_DIR"),
+    STORE_READ_CONNECTIONS("store.readConnections", Kind.INT, Rule.range(1, 64), c -> c.store().readConnections(), null),
+    STORE_GROUP_COMMIT_MAX("store.groupCommitMax", Kind.INT, Rule.range(1, 100_000), c -> c.store().groupCommitMax(), null),
+
+    LINKS_CODE_LENGTH("links.codeLength", Kind.INT, Rule.range(4, 32), c -> c.links().codeLength(), null),
+    LINKS_BLOCKED_DOMAINS("links.blockedDomains", Kind.LIST, Rule.DOMAINS, c -> c.links().blockedDomains(), null),
+
+    REDIRECT_PERMANENT_CACHE_SECONDS("redirect.permanentCacheSeconds", Kind.INT, Rule.range(0, 31_536_000),
+            c -> c.redirect().permanentCacheSeconds(), null),
+    REDIRECT_CACHE_MAX_ENTRIES("redirect.cacheMaxEntries", Kind.LONG, Rule.range(0, 1_000_000_000),
+            c -> c.redirect().cacheMaxEntries(), null),
+    REDIRECT_NEGATIVE_TTL("redirect.negativeTtl", Kind.DURATION, Rule.NOT_NEGATIVE, c -> c.redirect().negativeTtl(), null),
+
+    CLICKS_ENABLED("clicks.enabled", Kind.BOOL, Rule.ANY, c -> c.clicks().enabled(), null),
+    CLICKS_QUEUE_CAPACITY("clicks.queueCapacity", Kind.INT, Rule.range(1, 1 << 24), c -> c.clicks().queueCapacity(), null),
+    CLICKS_FLUSH_INTERVAL("clicks.flushInterval", Kind.DURATION, Rule.POSITIVE, c -> c.clicks().flushInterval(), null),
+    CLICKS_MAX_BATCH("clicks.maxBatch", Kind.INT, Rule.range(1, 1_000_000), c -> c.clicks().maxBatch(), null),
+
+    AUTH_ANONYMOUS_CREATE("auth.anonymousCreate", Kind.BOOL, Rule.ANY, c -> c.auth().anonymousCreate(), "SHORTR_ANONYMOUS_CREATE"),
+
+    RATE_LIMIT_ENABLED("rateLimit.enabled", Kind.BOOL, Rule.ANY, c -> c.rateLimit().enabled(), null),
+    RATE_LIMIT_PER_KEY("rateLimit.perKey", Kind.LONG, Rule.range(1, 1_000_000_000), c -> c.rateLimit().perKey(), null),
+    RATE_LIMIT_PER_IP("rateLimit.perIp", Kind.LONG, Rule.range(1, 1_000_000_000), c -> c.rateLimit().perIp(), null),
+    RATE_LIMIT_ANONYMOUS_CREATE("rateLimit.anonymousCreate", Kind.LONG, Rule.range(1, 1_000_000_000),
+            c -> c.rateLimit().anonymousCreate(), null);
+
+    static final Map<String, Setting> BY_KEY = Arrays.stream(values())
+            .collect(Collectors.toUnmodifiableMap(s -> s.key, s -> s));
+
+    final String key;
+    final Kind kind;
+    private final Rule rule;
+    private final Function<ShortrConfig, Object> defaultOf;
+    /** The short environment name that is part of the public interface, or null. */
+    final String alias;
+
+    Setting(String key, Kind kind, Rule rule, Function<ShortrConfig, Object> defaultOf, String alias) {
+        this.key = key;
+        this.kind = kind;
+        this.rule = rule;
+        this.defaultOf = defaultOf;
+        this.alias = alias;
+    }
+
+    String section() {
+        return key.substring(0, key.indexOf('.'));
+    }
+
+    /** {@code SHORTR_<SECTION>_<KEY>} in upper snake case: {@code rateLimit.perKey} is {@code SHORTR_RATE_LIMIT_PER_KEY}. */
+    String envName() {
+        return "SHORTR_" + key.replace(".", "_").replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+    }
+
+    Object defaultValue(ShortrConfig defaults) {
+        return defaultOf.apply(defaults);
+    }
+
+    /** What is wrong with a parsed {@code value}, or null. */
+    String problem(Object value) {
+        if (value == null) {
+            return this == SERVER_PUBLIC_URL ? null : "is required";
+        }
+        return rule.problem(value);
+    }
+
+    /** For compact constructors: an invalid value is a bug in the caller. */
+    void require(Object value) {
+        String p = problem(value);
+        if (p != null) {
+            throw new IllegalArgumentException(key + ": " + p);
+        }
+    }
+
+    /** A public URL without its one optional trailing slash. */
+    static String stripSlash(String url) {
+        return url != null && url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    /** Blocked domains as the blocklist compares them: lower case, IDNs in their ASCII form. */
+    static String asciiDomain(String domain) {
+        return IDN.toASCII(domain.strip().toLowerCase(Locale.ROOT), IDN.ALLOW_UNASSIGNED);
+    }
+
+    @FunctionalInterface
+    interface Rule {
+        String problem(Object value);
+
+        Rule ANY = v -> null;
+        Rule NOT_BLANK = v -> v.toString().isBlank() ? "must not be empty" : null;
+        Rule POSITIVE = v -> ((Duration) v).isNegative() || ((Duration) v).isZero() ? "must be longer than 0, got " + v : null;
+        Rule NOT_NEGATIVE = v -> ((Duration) v).isNegative() ? "must not be negative, got " + v : null;
+
+        Rule STORE_URL = v -> {
+            String s = v.toString();
+            if (s.equals("sqlite")) {
+                return null;
+            }
+            if (s.startsWith("postgres://") || s.startsWith("postgresql://") || s.startsWith("jdbc:postgresql:")) {
+                return "PostgreSQL is not supported yet (postgres:// comes with the scale-out work); use 'sqlite'";
+            }
+            return "expected 'sqlite', got '" + s + "'";
+        };
+
+        Rule PUBLIC_URL = v -> {
+            String s = stripSlash(v.toString());
+            String why = "must be an absolute http:// or https:// URL without query, fragment or trailing slash, got '" + v + "'";
+            try {
+                URI u = new URI(s);
+                boolean http = "http".equalsIgnoreCase(u.getScheme()) || "https".equalsIgnoreCase(u.getScheme());
+                return http && u.getHost() != null && u.getRawQuery() == null && u.getRawFragment() == null
+                        && u.getRawUserInfo() == null && !s.endsWith("/") ? null : why;
+            } catch (URISyntaxException e) {
+                return why;
+            }
+        };
+
+        Rule DOMAINS = v -> {
+            for (Object o : (Collection<?>) v) {
+                String d = o.toString().strip();
+                String bare = d.startsWith("*.") ? d.substring(2) : d;
+                try {
+                    if (!bare.isEmpty() && asciiDomain(bare).matches("[a-z0-9-]+(\\.[a-z0-9-]+)*\\.?")) {
+                        continue;
+                    }
+                } catch (IllegalArgumentException e) {
+                    // not an IDN either: fall through to the problem
+                }
+                return "'" + d + "' is not a domain name (write it as evil.example, without scheme or path)";
+            }
+            return null;
+        };
+
+        static Rule range(long min, long max) {
+            return v -> {
+                long n = ((Number) v).longValue();
+                return n < min || n > max ? "must be between " + min + " and " + max + ", got " + n : null;
+            };
+        }
+    }
+}

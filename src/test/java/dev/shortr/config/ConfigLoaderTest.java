@@ -1,0 +1,325 @@
+package dev.shortr.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void nothingGivenMeansTheDefaults() {
+        assertThat(ConfigLoader.load(null, Map.of(), Map.of())).isEqualTo(ShortrConfig.defaults());
+    }
+
+    @Test
+    void theDocumentedExampleLoads() throws IOException {
+        Path f = yaml("""
+                server: { host: 0.0.0.0, port: 8080, ioThreads: 2, publicUrl: https://sho.rt, maxBodyBytes: 1048576, accessLog: false, idleTimeout: 60s, shutdownGrace: 10s }
+                store: { url: sqlite, dataDir: ./shortr-data, readConnections: 4, groupCommitMax: 512 }
+                links: { codeLength: 7, blockedDomains: [evil.example] }
+                redirect: { permanentCacheSeconds: 3600, cacheMaxEntries: 2000000, negativeTtl: 5s }
+                clicks: { enabled: true, queueCapacity: 65536, flushInterval: 500ms, maxBatch: 50000 }
+                auth: { anonymousCreate: false }
+                rateLimit: { enabled: true, perKey: 6000, perIp: 12000, anonymousCreate: 30 }
+                """);
+        ShortrConfig c = ConfigLoader.load(f, Map.of(), Map.of());
+        assertThat(c.server()).isEqualTo(new ServerConfig("0.0.0.0", 8080, 2, "https://sho.rt", 1 << 20, false,
+                Duration.ofSeconds(60), Duration.ofSeconds(10)));
+        assertThat(c.store()).isEqualTo(new StoreConfig("sqlite", Path.of("./shortr-data"), 4, 512));
+        assertThat(c.links().blockedDomains()).containsExactly("evil.example");
+        assertThat(c.clicks().flushInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.redirect().negativeTtl()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.rateLimit()).isEqualTo(new RateLimitConfig(true, 6000, 12000, 30));
+    }
+
+    @ParameterizedTest(name = "file={0} env={1} flag={2} -> {3}")
+    @CsvSource(nullValues = "-", value = {
+            "-,    -,    -,    8080",
+            "1111, -,    -,    1111",
+            "1111, 2222, -,    2222",
+            "-,    2222, -,    2222",
+            "1111, -,    3333, 3333",
+            "-,    2222, 3333, 3333",
+            "1111, 2222, 3333, 3333",
+    })
+    void laterLayersWin(String inFile, String inEnv, String inFlag, int expected) throws IOException {
+        Path f = inFile == null ? null : yaml("server:\n  port: " + inFile + "\n");
+        Map<String, String> env = inEnv == null ? Map.of() : Map.of("SHORTR_SERVER_PORT", inEnv);
+        Map<String, String> flags = inFlag == null ? Map.of() : Map.of("server.port", inFlag);
+        assertThat(ConfigLoader.load(f, env, flags).server().port()).isEqualTo(expected);
+    }
+
+    static Stream<Arguments> aliases() {
+        return Stream.of(
+                alias("SHORTR_PORT", "9090", c -> c.server().port(), 9090),
+                alias("SHORTR_DATA_DIR", "/var/lib/shortr", c -> c.store().dataDir(), Path.of("/var/lib/shortr")),
+                alias("SHORTR_IO_THREADS", "3", c -> c.server().ioThreads(), 3),
+                alias("SHORTR_HOST", "127.0.0.1", c -> c.server().host(), "127.0.0.1"),
+                alias("SHORTR_PUBLIC_URL", "https://sho.rt", c -> c.server().publicUrl(), "https://sho.rt"),
+                alias("SHORTR_STORE", "sqlite", c -> c.store().url(), "sqlite"),
+                alias("SHORTR_ACCESS_LOG", "true", c -> c.server().accessLog(), true),
+                alias("SHORTR_ANONYMOUS_CREATE", "true", c -> c.auth().anonymousCreate(), true),
+                // generic names, including multi-word sections and keys
+                alias("SHORTR_SERVER_PORT", "9091", c -> c.server().port(), 9091),
+                alias("SHORTR_RATE_LIMIT_PER_KEY", "10", c -> c.rateLimit().perKey(), 10L),
+                alias("SHORTR_RATE_LIMIT_ANONYMOUS_CREATE", "5", c -> c.rateLimit().anonymousCreate(), 5L),
+                alias("SHORTR_LINKS_BLOCKED_DOMAINS", "evil.example, Bad.Example,,", c -> c.links().blockedDomains(),
+                        Set.of("evil.example", "bad.example")),
+                alias("SHORTR_CLICKS_FLUSH_INTERVAL", "2m", c -> c.clicks().flushInterval(), Duration.ofMinutes(2)),
+                alias("SHORTR_REDIRECT_CACHE_MAX_ENTRIES", "1_000", c -> c.redirect().cacheMaxEntries(), 1000L));
+    }
+
+    private static Arguments alias(String name, String value, Function<ShortrConfig, Object> read, Object expected) {
+        return Arguments.of(name, value, read, expected);
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @MethodSource("aliases")
+    void environmentVariablesSetTheirSetting(String name, String value, Function<ShortrConfig, Object> read, Object expected) {
+        assertThat(read.apply(ConfigLoader.load(null, Map.of(name, value), Map.of()))).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Setting.class)
+    void everySettingAnswersToItsGenericEnvironmentName(Setting s) {
+        Object d = s.defaultValue(ShortrConfig.defaults());
+        String text = d == null ? "https://example.com" : d instanceof Set<?> set
+                ? set.stream().map(Object::toString).collect(Collectors.joining(",")) : d.toString();
+        ShortrConfig c = ConfigLoader.load(null, Map.of(s.envName(), text), Map.of());
+        assertThat(c).isNotNull();
+        assertThat(s.envName()).matches("SHORTR_[A-Z_]+").doesNotContain("__");
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({"500ms, PT0.5S", "5s, PT5S", "2m, PT2M", "1h, PT1H", "PT5S, PT5S", "pt1m30s, PT1M30S", "0, PT0S", "60S, PT1M"})
+    void durationsInShortAndIsoForm(String text, Duration expected) {
+        ShortrConfig c = ConfigLoader.load(null, Map.of("SHORTR_REDIRECT_NEGATIVE_TTL", text), Map.of());
+        assertThat(c.redirect().negativeTtl()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "5     | expected a duration such as 500ms, 5s, 2m, 1h or PT5S, got '5' (add a unit: 5s or 5ms)",
+            "1.5s  | expected a duration such as 500ms, 5s, 2m, 1h or PT5S, got '1.5s'",
+            "5d    | expected a duration such as 500ms, 5s, 2m, 1h or PT5S, got '5d'",
+            "-PT5S | must not be negative, got PT-5S",
+    })
+    void badDurationsSayWhatIsExpected(String text, String problem) {
+        assertThat(problems(null, Map.of("SHORTR_REDIRECT_NEGATIVE_TTL", text), Map.of()))
+                .containsExactly("redirect.negativeTtl: " + problem + " (SHORTR_REDIRECT_NEGATIVE_TTL)");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "SHORTR_PUBLIC_URL_FILE        | 'https://sho.rt\n'   | https://sho.rt",
+            "SHORTR_SERVER_PUBLIC_URL_FILE | 'https://a.example/' | https://a.example",
+            "SHORTR_PORT_FILE              | '9000\r\n'           | 9000",
+            "SHORTR_SERVER_PORT_FILE       | 9001                 | 9001",
+            "SHORTR_DATA_DIR_FILE          | '/srv/shortr\n\n'    | /srv/shortr",
+    })
+    void fileFormsReadTheValueFromAFile(String name, String content, String expected) throws IOException {
+        Path secret = Files.writeString(dir.resolve("secret"), content.replace("\\n", "\n").replace("\\r", "\r"));
+        ShortrConfig c = ConfigLoader.load(null, Map.of(name, secret.toString()), Map.of());
+        Object actual = name.contains("URL") ? c.server().publicUrl()
+                : name.contains("PORT") ? Integer.toString(c.server().port()) : c.store().dataDir().toString();
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    @Test
+    void aMissingSecretFileIsAProblem() {
+        Path missing = dir.resolve("nope");
+        assertThat(problems(null, Map.of("SHORTR_PORT_FILE", missing.toString()), Map.of()))
+                .containsExactly("SHORTR_PORT_FILE: " + missing + " does not exist");
+    }
+
+    @Test
+    void twoNamesForOneSettingMustAgree() throws IOException {
+        Path secret = Files.writeString(dir.resolve("port"), "9000");
+        assertThat(ConfigLoader.load(null, Map.of("SHORTR_PORT", "9000", "SHORTR_SERVER_PORT_FILE", secret.toString()),
+                Map.of()).server().port()).isEqualTo(9000);
+        assertThat(problems(null, Map.of("SHORTR_PORT", "9000", "SHORTR_SERVER_PORT", "9001"), Map.of()))
+                .containsExactly("server.port: set differently by SHORTR_PORT and SHORTR_SERVER_PORT; set only one");
+    }
+
+    @Test
+    void aFileWithThreeMistakesReportsAllThree() throws IOException {
+        Path f = yaml("""
+                server:
+                  prot: 8080
+                  ioThreads: lots
+                links:
+                  codeLength: 2
+                """);
+        ConfigException e = catchConfig(f, Map.of(), Map.of());
+        String name = f.toString();
+        assertThat(e.problems()).containsExactly(
+                "server.prot: unknown key; did you mean server.port? (" + name + " line 2)",
+                "server.ioThreads: expected an integer, got 'lots' (" + name + " line 3)",
+                "links.codeLength: must be between 4 and 32, got 2 (" + name + " line 5)");
+        assertThat(e.getMessage().lines()).hasSize(3);
+    }
+
+    @Test
+    void problemsFromEveryLayerAreReportedTogether() throws IOException {
+        Path f = yaml("clicks:\n  queueCapacity: 0\n");
+        assertThat(problems(f, Map.of("SHORTR_PROT", "1", "SHORTR_IO_THREADS", "0", "HOME", "/root"),
+                Map.of("server.port", "70000", "store.dataDri", "x")))
+                .containsExactlyInAnyOrder(
+                        "SHORTR_PROT: unknown environment variable; did you mean SHORTR_PORT?",
+                        "store.dataDri: unknown setting (command line); did you mean store.dataDir?",
+                        "server.port: must be between 0 and 65535, got 70000 (command line)",
+                        "server.ioThreads: must be between 1 and 256, got 0 (SHORTR_IO_THREADS)",
+                        "clicks.queueCapacity: must be between 1 and 16777216, got 0 (" + f + " line 2)");
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', value = {
+            "server.port          | abc       | expected an integer, got 'abc'",
+            "server.port          | 65536     | must be between 0 and 65535, got 65536",
+            "server.port          | -1        | must be between 0 and 65535, got -1",
+            "server.ioThreads     | 257       | must be between 1 and 256, got 257",
+            "links.codeLength     | 33        | must be between 4 and 32, got 33",
+            "server.maxBodyBytes  | 1023      | must be between 1024 and 67108864, got 1023",
+            "server.maxBodyBytes  | 67108865  | must be between 1024 and 67108864, got 67108865",
+            "clicks.queueCapacity | 0         | must be between 1 and 16777216, got 0",
+            "server.accessLog     | yes       | expected true or false, got 'yes'",
+            "server.idleTimeout   | 0s        | must be longer than 0, got PT0S",
+            "server.host          | ' '       | must not be empty",
+            "server.publicUrl     | ftp://x.y | must be an absolute http:// or https:// URL without query, fragment or trailing slash, got 'ftp://x.y'",
+            "server.publicUrl     | https://sho.rt// | must be an absolute http:// or https:// URL without query, fragment or trailing slash, got 'https://sho.rt//'",
+            "server.publicUrl     | sho.rt    | must be an absolute http:// or https:// URL without query, fragment or trailing slash, got 'sho.rt'",
+            "store.url            | mysql     | expected 'sqlite', got 'mysql'",
+            "store.url            | postgres://db/shortr | PostgreSQL is not supported yet (postgres:// comes with the scale-out work); use 'sqlite'",
+            "links.blockedDomains | https://evil.example/ | 'https://evil.example/' is not a domain name (write it as evil.example, without scheme or path)",
+    })
+    void valuesOutOfShapeOrRangeAreRejected(String key, String value, String problem) {
+        assertThat(problems(null, Map.of(), Map.of(key, value))).containsExactly(key + ": " + problem + " (command line)");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"0, 0", "65535, 65535"})
+    void portZeroMeansEphemeralAndTheTopPortIsValid(String value, int expected) {
+        assertThat(ConfigLoader.load(null, Map.of(), Map.of("server.port", value)).server().port()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"https://sho.rt/, https://sho.rt", "http://localhost:8080, http://localhost:8080", "https://a.example/s/, https://a.example/s"})
+    void publicUrlLosesOneTrailingSlash(String given, String expected) {
+        assertThat(ConfigLoader.load(null, Map.of("SHORTR_PUBLIC_URL", given), Map.of()).server().publicUrl()).isEqualTo(expected);
+    }
+
+    @Test
+    void unknownKeysAndSectionsGetSuggestions() throws IOException {
+        Path f = yaml("""
+                server:
+                  io_threads: 2
+                ratelimit:
+                  perKey: 5
+                redirekt: {}
+                """);
+        assertThat(problems(f, Map.of(), Map.of())).containsExactly(
+                "server.io_threads: unknown key; did you mean server.ioThreads? (" + f + " line 2)",
+                "ratelimit: unknown section; did you mean rateLimit? (" + f + " line 3)",
+                "redirekt: unknown section; did you mean redirect? (" + f + " line 5)");
+    }
+
+    @Test
+    void aKeyGivenTwiceIsAProblem() throws IOException {
+        Path f = yaml("server:\n  port: 1\n  port: 2\n");
+        assertThat(problems(f, Map.of(), Map.of())).containsExactly("server.port: given twice, on lines 2 and 3");
+    }
+
+    @Test
+    void wrongShapesInTheFileAreNamed() throws IOException {
+        Path f = yaml("server: 8080\nlinks:\n  codeLength: {a: 1}\n  blockedDomains: [a.example, [b]]\n");
+        assertThat(problems(f, Map.of(), Map.of())).containsExactly(
+                "server: expected a mapping of settings, got '8080' (" + f + " line 1)",
+                "links.codeLength: expected an integer, got a mapping (" + f + " line 3)",
+                "links.blockedDomains: expected a list of strings, got a list of mappings or lists (" + f + " line 4)");
+    }
+
+    @Test
+    void malformedYamlIsOneLineWithItsPosition() throws IOException {
+        Path f = yaml("server:\n  port: 8080\n  host: [a\n");
+        List<String> problems = problems(f, Map.of(), Map.of());
+        assertThat(problems).singleElement().satisfies(p -> {
+            assertThat(p).startsWith("config file " + f + ": malformed YAML at line 4, column 1: ")
+                    .contains("expected ',' or ']'").doesNotContain("\n").doesNotContain("Exception");
+        });
+    }
+
+    @Test
+    void aMissingFileIsAProblemAlongsideTheOthers() {
+        Path f = dir.resolve("absent.yaml");
+        assertThat(problems(f, Map.of("SHORTR_PORT", "x"), Map.of())).containsExactly(
+                "config file " + f + " does not exist",
+                "server.port: expected an integer, got 'x' (SHORTR_PORT)");
+    }
+
+    @Test
+    void anEmptyFileAndEmptySectionsMeanDefaults() throws IOException {
+        assertThat(ConfigLoader.load(yaml(""), Map.of(), Map.of())).isEqualTo(ShortrConfig.defaults());
+        assertThat(ConfigLoader.load(yaml("server:\nstore:\n  dataDir:\n"), Map.of(), Map.of())).isEqualTo(ShortrConfig.defaults());
+    }
+
+    @Test
+    void variablesOfOtherProgramsAndOfTheCliClientAreIgnored() {
+        Map<String, String> env = new HashMap<>(Map.of("SHORTR_SERVER", "http://x", "SHORTR_KEY", "sk_x", "PATH", "/bin",
+                "SHORTRX", "1"));
+        env.put("SHORTR_PORT", ""); // empty means unset
+        assertThat(ConfigLoader.load(null, env, Map.of())).isEqualTo(ShortrConfig.defaults());
+    }
+
+    @Test
+    void aDataDirThatIsAFileIsAProblem() throws IOException {
+        Path file = Files.writeString(dir.resolve("data"), "");
+        assertThat(problems(null, Map.of("SHORTR_DATA_DIR", file.toString()), Map.of()))
+                .containsExactly("store.dataDir: " + file + " exists and is not a directory (SHORTR_DATA_DIR)");
+    }
+
+    @Test
+    void recordsRefuseInvalidValuesToo() {
+        assertThatThrownBy(() -> new ServerConfig("h", 70_000, 1, null, 1 << 20, false, Duration.ofSeconds(1), Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("server.port: must be between 0 and 65535, got 70000");
+        assertThatThrownBy(() -> new LinksConfig(7, Set.of("http://x/")))
+                .hasMessageStartingWith("links.blockedDomains: 'http://x/' is not a domain name");
+        assertThat(new LinksConfig(7, Set.of(" Bücher.Example ")).blockedDomains()).containsExactly("xn--bcher-kva.example");
+    }
+
+    private Path yaml(String text) throws IOException {
+        return Files.writeString(Files.createTempFile(dir, "shortr", ".yaml"), text);
+    }
+
+    private static List<String> problems(Path f, Map<String, String> env, Map<String, String> flags) {
+        return catchConfig(f, env, flags).problems();
+    }
+
+    private static ConfigException catchConfig(Path f, Map<String, String> env, Map<String, String> flags) {
+        try {
+            ShortrConfig c = ConfigLoader.load(f, env, flags);
+            throw new AssertionError("expected a ConfigException, got " + c);
+        } catch (ConfigException e) {
+            return e;
+        }
+    }
+}
