@@ -51,3 +51,12 @@ fi
 export JAVA_HOME=$shortr_jdk
 unset shortr_jdk
 JAVA="$JAVA_HOME/bin/java"
+JAVA_MAJOR=$(shortr_java_major "$JAVA_HOME")
+
+# Maven 3.9 (through Guice) calls sun.misc.Unsafe, which JDK 24+ warns about in four lines on every build
+if [ "$JAVA_MAJOR" -ge 24 ]; then
+    case " ${MAVEN_OPTS:-} " in
+        *unsafe-memory-access*) ;;
+        *) export MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }--sun-misc-unsafe-memory-access=allow" ;;
+    esac
+fi
