@@ -72,6 +72,31 @@ class LinksApiIT {
     }
 
     @Test
+    void aForgedHostHeaderCannotInjectIntoTheShortUrl() {
+        String body = "{\"code\": \"host01\", \"url\": \"https://example.com/host\"}";
+        RawHttp.Response r = RawHttp.exchange(node.port(), "POST /api/v1/links HTTP/1.1\r\nHost: evil.example/\"><script>x</script>\r\n"
+                + "Authorization: Bearer " + node.adminKey() + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+                + "\r\nConnection: close\r\n\r\n" + body);
+        assertThat(r.status()).as(r.body()).isIn(201, 400);
+        assertThat(r.body()).doesNotContain("<script>").doesNotContain("evil.example/");
+
+        HttpResponse<String> preview = node.get("/host01+", "Accept", "text/html");
+        assertThat(preview.body()).doesNotContain("evil.example");
+    }
+
+    @Test
+    void aConfiguredPublicUrlIsTheBaseOfEveryShortUrl(@TempDir Path dir) {
+        try (TestNode sho = TestNode.start(dir, c -> new dev.shortr.config.ShortrConfig(new dev.shortr.config.ServerConfig(
+                c.server().host(), 0, 1, "https://sho.rt", c.server().maxBodyBytes(), false, c.server().idleTimeout(),
+                c.server().shutdownGrace()), c.store(), c.links(), c.redirect(), c.clicks(), c.auth(), c.rateLimit()))) {
+            JsonNode link = sho.createLink("pub001", "https://example.com/public", null);
+            assertThat(link.get("shortUrl").asText()).isEqualTo("https://sho.rt/pub001");
+            assertThat(parse(sho.admin("GET", "/api/v1/links/pub001", null).body()).get("shortUrl").asText()).isEqualTo("https://sho.rt/pub001");
+            assertThat(sho.get("/pub001+", "Accept", "text/html").body()).contains("https://sho.rt/pub001");
+        }
+    }
+
+    @Test
     void generatedCodesAreDistinct() {
         Set<String> codes = new HashSet<>();
         for (int i = 0; i < 50; i++) {
