@@ -81,7 +81,6 @@ public final class Node implements AutoCloseable {
             Links links = new Links(linkStore, new CodeGenerator(config.links().codeLength()),
                     new DomainBlocklist(config.links().blockedDomains()), clock);
             ApiKeys keys = new ApiKeys(stores.keys(), clock);
-            printFirstAdminKey(keys, console);
 
             // routes: operations and API first, the catch-all redirect route last
             Router router = new Router();
@@ -96,6 +95,7 @@ public final class Node implements AutoCloseable {
                     new Dispatcher(router, metrics), redirects,
                     config.server().accessLog() ? AccessLog.toLogger() : null);
             int port = server.start();
+            printFirstAdminKey(keys, console); // only once the port is ours, so a failed start mints nothing
             Node node = new Node(config, stores, metrics, clickQueue, aggregator, redirects, server, port);
             Thread.ofVirtual().name("cache-warm").start(() -> {
                 try {

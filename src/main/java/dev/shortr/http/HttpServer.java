@@ -93,7 +93,17 @@ public final class HttpServer implements AutoCloseable {
                                 .addLast("shortr", new ConnectionHandler(HttpServer.this, fastPath, settings.maxBodyBytes(), accessLog));
                     }
                 });
-        listener = b.bind(new InetSocketAddress(settings.host(), settings.port())).sync().channel();
+        io.netty.channel.ChannelFuture bound = b.bind(new InetSocketAddress(settings.host(), settings.port())).await();
+        if (!bound.isSuccess()) {
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            String why = bound.cause() == null ? "unknown error" : bound.cause().getMessage();
+            if (why != null && why.contains("Address already in use")) {
+                why = "address already in use";
+            }
+            throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + why);
+        }
+        listener = bound.channel();
         channels.add(listener);
         loops.scheduleAtFixedRate(HttpDate::refresh, 1000 - System.currentTimeMillis() % 1000, 1000, TimeUnit.MILLISECONDS);
         int port = ((InetSocketAddress) listener.localAddress()).getPort();
