@@ -64,6 +64,12 @@ rss_mb() {
     awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null
 }
 
+# "anon N MB, file N MB": heap and native memory, against mapped files (jars, libjvm, SQLite's mmap).
+rss_split() {
+    awk '/^RssAnon:/ { a = $2 } /^RssFile:/ { f = $2 } END { printf "anon %.0f MB, file %.0f MB", a / 1024, f / 1024 }' \
+        "/proc/$1/status" 2>/dev/null
+}
+
 peak_rss_mb() {
     awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null
 }
