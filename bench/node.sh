@@ -81,3 +81,27 @@ metric() {
         $1 == n || index($1, n "{") == 1 { s += $NF; found = 1 }
         END { if (found) printf "%.0f\n", s }'
 }
+
+# "gc kind count sum_seconds" lines (kind: minor or major) from Micrometer's jvm_gc_pause_seconds, plus
+# "alloc bytes" from jvm_gc_memory_allocated_bytes_total; diff two of these with gc_delta.
+gc_snapshot() {
+    curl -fs "http://127.0.0.1:$1/metrics" | awk '
+        /^jvm_gc_pause_seconds_(count|sum)\{/ {
+            kind = ($0 ~ /action="end of minor GC"/) ? "minor" : "major"
+            if ($1 ~ /_count\{/) n[kind] += $NF; else t[kind] += $NF
+        }
+        /^jvm_gc_memory_allocated_bytes_total / { alloc = $NF }
+        END {
+            printf "gc minor %d %f\ngc major %d %f\nalloc bytes %.0f\n", n["minor"], t["minor"], n["major"], t["major"], alloc
+        }'
+}
+
+# gc_delta BEFORE AFTER REQUESTS: "minor GCs: N (X ms in all), major: N (X ms); allocation: N bytes/request"
+gc_delta() {
+    awk -v req="$3" 'FNR == NR { b[$1 " " $2] = $3; bt[$1 " " $2] = $4; next }
+        { d[$1 " " $2] = $3 - b[$1 " " $2]; dt[$1 " " $2] = $4 - bt[$1 " " $2] }
+        END {
+            printf "minor GCs %d (%.0f ms in all), major GCs %d (%.0f ms in all); %.0f bytes allocated per request",
+                d["gc minor"], dt["gc minor"] * 1000, d["gc major"], dt["gc major"] * 1000, (req > 0 ? d["alloc bytes"] / req : 0)
+        }' "$1" "$2"
+}
