@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2154 # $root and $out come from the script that sources this file
 # Sourced by bench/*: start, wait for and stop a shortr node, and read what /proc says about a process.
 # Expects $root (the repository) and $out (where logs go).
 

@@ -23,7 +23,7 @@ shortr_java_major() {
 }
 
 shortr_find_jdk() {
-    local major best= best_major=0 dir
+    local major best='' best_major=0 dir
     if [ -n "${JAVA_HOME:-}" ] && major=$(shortr_java_major "$JAVA_HOME") && [ "$major" -ge "$SHORTR_MIN_JAVA" ]; then
         echo "$JAVA_HOME"
         return 0
@@ -50,6 +50,7 @@ if ! shortr_jdk=$(shortr_find_jdk); then
 fi
 export JAVA_HOME=$shortr_jdk
 unset shortr_jdk
+# shellcheck disable=SC2034 # used by the scripts that source this one
 JAVA="$JAVA_HOME/bin/java"
 JAVA_MAJOR=$(shortr_java_major "$JAVA_HOME")
 
