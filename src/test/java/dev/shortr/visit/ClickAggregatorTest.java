@@ -33,13 +33,13 @@ class ClickAggregatorTest {
 
     @Test
     void aFullQueueDropsAndCountsInsteadOfBlocking() {
-        ClickQueue q = new ClickQueue(5);
-        for (int i = 0; i < 8; i++) {
+        ClickQueue q = new ClickQueue(8);
+        for (int i = 0; i < 11; i++) {
             q.offer(new Click(1, DAY2));
         }
-        assertThat(q.accepted()).isEqualTo(5);
+        assertThat(q.accepted()).isEqualTo(8);
         assertThat(q.dropped()).isEqualTo(3);
-        assertThat(q.depth()).isEqualTo(5);
+        assertThat(q.depth()).isEqualTo(8);
     }
 
     @Test
