@@ -31,6 +31,7 @@ import java.util.Map;
  * strictly in order: while one is being handled off the loop, later pipelined requests wait in a backlog.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+    static final String ENCODER = "encoder";
     private final HttpServer server;
     private final FastPath fastPath;
     private final int maxBody;
@@ -40,6 +41,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private HttpRequest pending;
     private ByteBuf body;
     private boolean keepAlive;
+    private boolean http10;
+    private ChannelHandlerContext wire;
     private boolean skipContent;
     private boolean busy;
 
@@ -48,6 +51,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         this.accessLog = accessLog;
         this.fastPath = fastPath;
         this.maxBody = maxBody;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        wire = ctx.pipeline().context(ENCODER);
     }
 
     @Override
@@ -86,6 +94,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         keepAlive = HttpUtil.isKeepAlive(req);
+        http10 = req.protocolVersion() == HttpVersion.HTTP_1_0;
         String uri = req.uri();
         int q = uri.indexOf('?');
         String path = q < 0 ? uri : uri.substring(0, q);
@@ -113,7 +122,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private boolean served(ChannelHandlerContext ctx, HttpRequest req, String path, String rawQuery) {
         long start = accessLog == null ? 0 : System.nanoTime();
-        int status = fastPath.tryServe(ctx, req, path, rawQuery, keepAlive);
+        int status = fastPath.tryServe(ctx, wire, req, path, rawQuery, keepAlive);
         if (status != 0 && accessLog != null) {
             accessLog.served(ctx.channel().remoteAddress(), req.method().name(), req.uri(), status, System.nanoTime() - start);
         }
@@ -219,7 +228,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 .toReply(null);
     }
 
-    static void writeReply(ChannelHandlerContext ctx, Reply reply, boolean keepAlive, boolean head) {
+    private void writeReply(ChannelHandlerContext ctx, Reply reply, boolean keepAlive, boolean head) {
         byte[] bytes = reply.body();
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(reply.status()),
                 head || bytes.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
@@ -231,6 +240,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
         } else {
+            if (http10) {
+                res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
             ctx.writeAndFlush(res, ctx.voidPromise());
         }
     }

@@ -11,7 +11,11 @@ public interface FastPath {
     /**
      * Answers {@code request} and returns the status sent, or returns 0 to let the router handle it.
      *
+     * @param ctx  writes {@code HttpResponse} objects (through the response encoder)
+     * @param wire writes ready-encoded response bytes straight to the socket, past the encoder; replies on
+     *             both stay in order because the encoder passes each one on as it is written
      * @param path the request path without query
      */
-    int tryServe(ChannelHandlerContext ctx, HttpRequest request, String path, String rawQuery, boolean keepAlive);
+    int tryServe(ChannelHandlerContext ctx, ChannelHandlerContext wire, HttpRequest request, String path, String rawQuery,
+                 boolean keepAlive);
 }

@@ -8,6 +8,7 @@ import java.time.format.DateTimeFormatter;
 /** The {@code Date} header value, formatted once per second instead of once per response. */
 public final class HttpDate {
     private static volatile AsciiString now = format();
+    private static volatile byte[] bytes = now.toByteArray();
 
     private HttpDate() {}
 
@@ -15,8 +16,15 @@ public final class HttpDate {
         return now;
     }
 
+    /** The same value as US-ASCII bytes, for responses encoded by hand. */
+    public static byte[] bytes() {
+        return bytes;
+    }
+
     static void refresh() {
-        now = format();
+        AsciiString next = format();
+        bytes = next.toByteArray();
+        now = next;
     }
 
     private static AsciiString format() {

@@ -17,7 +17,9 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.util.ResourceLeakDetector;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -39,6 +41,14 @@ public final class HttpServer implements AutoCloseable {
     static final String SERVER_NAME = "shortr";
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
     private static final int MAX_IN_FLIGHT = 2048;
+
+    static {
+        // leak tracking records a stack trace for a sample of buffers: a debugging aid, not for production;
+        // -Dio.netty.leakDetection.level=paranoid turns it back on
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
+    }
 
     /** Listener settings; a subset of the node config so this package stays free of it. */
     public record Settings(String host, int port, int ioThreads, int maxBodyBytes, Duration idleTimeout) {}
@@ -88,8 +98,10 @@ public final class HttpServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
                         ch.pipeline()
-                                .addLast("idle", new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS))
-                                .addLast("codec", new HttpServerCodec(decoder))
+                                // reader-idle only: tracking writes too would allocate a promise per response
+                                .addLast("idle", new IdleStateHandler(idleSeconds, 0, 0, TimeUnit.SECONDS))
+                                .addLast("decoder", new HttpRequestDecoder(decoder))
+                                .addLast(ConnectionHandler.ENCODER, new HttpResponseEncoder())
                                 .addLast("shortr", new ConnectionHandler(HttpServer.this, fastPath, settings.maxBodyBytes(), accessLog));
                     }
                 });

@@ -18,6 +18,8 @@ import dev.shortr.link.ShortCode;
 import dev.shortr.visit.Click;
 import dev.shortr.visit.ClickQueue;
 import dev.shortr.visit.ClickStore;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -94,7 +96,8 @@ public final class RedirectTier implements FastPath {
     // ---- the event-loop path -------------------------------------------------------------------------
 
     @Override
-    public int tryServe(ChannelHandlerContext ctx, HttpRequest req, String path, String rawQuery, boolean keepAlive) {
+    public int tryServe(ChannelHandlerContext ctx, ChannelHandlerContext wire, HttpRequest req, String path, String rawQuery,
+                        boolean keepAlive) {
         String code = codeOf(path);
         if (code == null) {
             return 0;
@@ -106,6 +109,7 @@ public final class RedirectTier implements FastPath {
         }
         long now = System.currentTimeMillis();
         boolean head = req.method() == HttpMethod.HEAD;
+        boolean http10 = req.protocolVersion() == HttpVersion.HTTP_1_0;
         if (e instanceof Entry.Unknown u) {
             if (now >= u.deadlineMs()) {
                 cache.asMap().remove(code, u);
@@ -113,30 +117,52 @@ public final class RedirectTier implements FastPath {
                 return 0;
             }
             hits.increment();
-            writeError(ctx, req, code, null, keepAlive);
+            writeError(ctx, req, code, null, keepAlive, http10);
             return 404;
         }
         hits.increment();
         Entry.Target t = (Entry.Target) e;
         Resolution.Reason gone = admit(t, now, head);
         if (gone != null) {
-            writeError(ctx, req, code, gone, keepAlive);
+            writeError(ctx, req, code, gone, keepAlive, http10);
             return 410;
         }
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, t.status, Unpooled.EMPTY_BUFFER, HEADERS, TRAILERS);
-        HttpHeaders h = res.headers();
-        h.add(HttpHeaderNames.LOCATION, location(t, rawQuery));
-        h.add(HttpHeaderNames.CACHE_CONTROL, cacheControl(t, now));
-        h.add(X_ROBOTS_TAG, NOINDEX);
-        h.add(HttpHeaderNames.CONTENT_LENGTH, ZERO);
-        h.add(HttpHeaderNames.DATE, HttpDate.now());
-        h.add(HttpHeaderNames.SERVER, SERVER);
         count(t.status.code(), head);
         if (!head) {
             recordClick(t, now);
         }
-        send(ctx, res, keepAlive);
+        writeRedirect(wire, t, rawQuery, now, keepAlive, http10);
         return t.status.code();
+    }
+
+    /**
+     * Encodes the redirect by hand from pre-built byte runs into one pooled buffer, and writes it past the
+     * response encoder: no response object, no header map, no per-request garbage beyond the request's own.
+     */
+    private void writeRedirect(ChannelHandlerContext wire, Entry.Target t, String rawQuery, long now, boolean keepAlive,
+                               boolean http10) {
+        CharSequence cc = cacheControl(t, now);
+        byte[] date = HttpDate.bytes();
+        boolean forward = t.forwardQuery && rawQuery != null && !rawQuery.isEmpty();
+        int size = 160 + t.location.length + cc.length() + date.length + (forward ? rawQuery.length() + 1 : 0);
+        ByteBuf buf = wire.alloc().ioBuffer(size);
+        buf.writeBytes(Wire.STATUS_AND_LOCATION[Wire.slot(t.status.code())]);
+        if (forward) {
+            ByteBufUtil.writeAscii(buf, location(t, rawQuery));
+        } else {
+            buf.writeBytes(t.location);
+        }
+        buf.writeBytes(Wire.CACHE_CONTROL);
+        ByteBufUtil.writeAscii(buf, cc);
+        buf.writeBytes(Wire.FIXED);
+        buf.writeBytes(date);
+        if (!keepAlive) {
+            buf.writeBytes(Wire.END_CLOSE);
+            wire.writeAndFlush(buf).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        buf.writeBytes(http10 ? Wire.END_KEEP_ALIVE : Wire.END);
+        wire.write(buf, wire.voidPromise()); // flushed in channelReadComplete, batching pipelined replies
     }
 
     /** The code in {@code /code} or {@code /code/}, or null when the path cannot be a redirect. */
@@ -225,14 +251,16 @@ public final class RedirectTier implements FastPath {
         }
     }
 
-    private void writeError(ChannelHandlerContext ctx, HttpRequest req, String code, Resolution.Reason gone, boolean keepAlive) {
+    private void writeError(ChannelHandlerContext ctx, HttpRequest req, String code, Resolution.Reason gone, boolean keepAlive,
+                            boolean http10) {
         int status = gone == null ? 404 : 410;
-        count(status, req.method() == HttpMethod.HEAD);
+        boolean head = req.method() == HttpMethod.HEAD;
+        count(status, head);
         boolean json = Negotiation.prefersJson(req.headers().get(HttpHeaderNames.ACCEPT));
         byte[] body = json ? problem(code, gone).toJson("/" + code)
                 : (gone == null ? Pages.notFound(code) : Pages.gone(code, gone)).getBytes(StandardCharsets.UTF_8);
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
-                Unpooled.wrappedBuffer(body), HEADERS, TRAILERS);
+                head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body), HEADERS, TRAILERS);
         HttpHeaders h = res.headers();
         h.add(HttpHeaderNames.CONTENT_TYPE, json ? PROBLEM : HTML);
         h.add(HttpHeaderNames.CONTENT_LENGTH, body.length);
@@ -240,12 +268,15 @@ public final class RedirectTier implements FastPath {
         h.add(X_ROBOTS_TAG, NOINDEX);
         h.add(HttpHeaderNames.DATE, HttpDate.now());
         h.add(HttpHeaderNames.SERVER, SERVER);
+        if (http10 && keepAlive) {
+            h.add(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
         send(ctx, res, keepAlive);
     }
 
     private static void send(ChannelHandlerContext ctx, FullHttpResponse res, boolean keepAlive) {
         if (keepAlive) {
-            ctx.write(res, ctx.voidPromise()); // flushed in channelReadComplete, batching pipelined replies
+            ctx.write(res, ctx.voidPromise());
         } else {
             res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
