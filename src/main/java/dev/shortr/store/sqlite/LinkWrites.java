@@ -79,20 +79,26 @@ final class LinkWrites {
         return Optional.of(LinkRows.asStored(next, current.id(), seq));
     }
 
-    boolean delete(ShortCode code) throws SQLException {
+    /** A deleted link, and the click_log row that voids its pending clicks ({@link ClickLog#forgotten}). */
+    record Deleted(long linkId, long forgetRow) {}
+
+    /** Null when there was no such link. */
+    Deleted delete(ShortCode code) throws SQLException {
         PreparedStatement delete = s.prepare(DELETE);
         delete.setString(1, code.value());
         long id;
         try (ResultSet rs = delete.executeQuery()) {
             if (!rs.next()) {
-                return false;
+                return null;
             }
             id = rs.getLong(1);
         }
-        // link_tags go by ON DELETE CASCADE; click_days has no foreign key (see V1__init.sql)
+        // link_tags go by ON DELETE CASCADE; click_days has no foreign key (see V1__init.sql), and clicks
+        // not yet compacted are voided by a click_log row, so a crash replay does not bring them back
         run(UNCLICK, id);
+        long forgetRow = ClickLog.appendForget(s, id);
         appendChange(Change.Kind.DELETED, code, id);
-        return true;
+        return new Deleted(id, forgetRow);
     }
 
     private void tag(long id, List<String> tags) throws SQLException {

@@ -5,6 +5,7 @@ import dev.shortr.visit.ClickTally;
 import dev.shortr.visit.DailyClicks;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -12,11 +13,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.TreeMap;
 
-/** {@link ClickStore} on a {@link SqliteDatabase}: one row per link and UTC day, incremented in place. */
+/**
+ * {@link ClickStore} on a {@link SqliteDatabase}: one row per link and UTC day in click_days, plus the
+ * clicks of the {@link ClickLog} not yet compacted into it. An add costs one appended row, whatever the
+ * number of tallies; reads add the pending counts, so they are exact as soon as an add returns.
+ */
 public final class SqliteClickStore implements ClickStore {
-    private static final String ADD = "INSERT INTO click_days (link_id, day, clicks) VALUES (?, ?, ?) "
-            + "ON CONFLICT (link_id, day) DO UPDATE SET clicks = clicks + excluded.clicks";
     private static final String TOTAL = "SELECT coalesce(sum(clicks), 0) FROM click_days WHERE link_id = ?";
     // one statement for any number of ids: the ids travel as a JSON array
     private static final String TOTALS = "SELECT link_id, sum(clicks) FROM click_days "
@@ -25,78 +29,84 @@ public final class SqliteClickStore implements ClickStore {
             + "ORDER BY day";
 
     private final SqliteDatabase db;
+    private final ClickLog log;
 
     public SqliteClickStore(SqliteDatabase db) {
         this.db = db;
+        this.log = db.clickLog();
     }
 
     @Override
     public void add(Collection<ClickTally> tallies) {
-        if (tallies.isEmpty()) {
-            return;
+        if (!tallies.isEmpty()) {
+            log.add(tallies);
         }
-        db.write("add " + tallies.size() + " click tallies", s -> {
-            PreparedStatement add = s.prepare(ADD);
-            for (ClickTally t : tallies) {
-                add.setLong(1, t.linkId());
-                add.setString(2, t.day().toString());
-                add.setLong(3, t.clicks());
-                add.executeUpdate();
-            }
-            return null;
-        });
     }
 
     @Override
     public long total(long linkId) {
-        return db.read("click total of link " + linkId, s -> {
-            PreparedStatement total = s.prepare(TOTAL);
+        return db.read("click total of link " + linkId, s -> log.consistent(s, c -> {
+            PreparedStatement total = c.prepare(TOTAL);
             total.setLong(1, linkId);
             try (ResultSet rs = total.executeQuery()) {
                 rs.next();
-                return rs.getLong(1);
+                return rs.getLong(1) + log.total(linkId);
             }
-        });
+        }));
     }
 
     /** Every id asked for is in the result, with 0 when it has no clicks. */
     @Override
     public Map<Long, Long> totals(Collection<Long> linkIds) {
-        Map<Long, Long> out = new HashMap<>();
         if (linkIds.isEmpty()) {
-            return out;
+            return new HashMap<>();
         }
         StringJoiner ids = new StringJoiner(",", "[", "]");
         for (Long id : linkIds) {
             ids.add(Long.toString(id));
-            out.put(id, 0L);
         }
-        return db.read("click totals of " + linkIds.size() + " links", s -> {
-            PreparedStatement totals = s.prepare(TOTALS);
+        return db.read("click totals of " + linkIds.size() + " links", s -> log.consistent(s, c -> {
+            Map<Long, Long> out = new HashMap<>();
+            for (Long id : linkIds) {
+                out.put(id, log.total(id));
+            }
+            PreparedStatement totals = c.prepare(TOTALS);
             totals.setString(1, ids.toString());
             try (ResultSet rs = totals.executeQuery()) {
                 while (rs.next()) {
-                    out.put(rs.getLong(1), rs.getLong(2));
+                    out.merge(rs.getLong(1), rs.getLong(2), Long::sum);
                 }
             }
             return out;
-        });
+        }));
     }
 
     @Override
     public List<DailyClicks> daily(long linkId, LocalDate from, LocalDate to) {
-        return db.read("daily clicks of link " + linkId, s -> {
-            PreparedStatement daily = s.prepare(DAILY);
-            daily.setLong(1, linkId);
-            daily.setString(2, from.toString());
-            daily.setString(3, to.toString());
-            List<DailyClicks> out = new ArrayList<>();
-            try (ResultSet rs = daily.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new DailyClicks(LocalDate.parse(rs.getString(1)), rs.getLong(2)));
+        return db.read("daily clicks of link " + linkId, s -> log.consistent(s, c -> {
+            TreeMap<LocalDate, Long> days = stored(c, linkId, from, to);
+            log.daily(linkId, from, to, (day, clicks) -> days.merge(LocalDate.ofEpochDay(day), clicks, Long::sum));
+            List<DailyClicks> out = new ArrayList<>(days.size());
+            days.forEach((day, clicks) -> {
+                if (clicks != 0) {
+                    out.add(new DailyClicks(day, clicks));
                 }
-            }
+            });
             return out;
-        });
+        }));
+    }
+
+    private static TreeMap<LocalDate, Long> stored(Session s, long linkId, LocalDate from, LocalDate to) throws SQLException {
+        PreparedStatement daily = s.prepare(DAILY);
+        daily.setLong(1, linkId);
+        daily.setString(2, from.toString());
+        daily.setString(3, to.toString());
+        TreeMap<LocalDate, Long> days = new TreeMap<>();
+        try (ResultSet rs = daily.executeQuery()) {
+            while (rs.next()) {
+                days.put(LocalDate.parse(rs.getString(1)), rs.getLong(2));
+            }
+        }
+        return days;
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.flywaydb.core.Flyway;
@@ -16,29 +17,35 @@ import org.sqlite.SQLiteDataSource;
 
 /**
  * The shortr database file, {@code <dataDir>/shortr.db}: migrated on open, written by one group-committing
- * {@link Writer} thread, read through a few read-only connections. Share one instance between the
- * {@link SqliteLinkStore}, {@link SqliteClickStore} and {@link SqliteKeyStore}; closing it commits queued
- * writes, then releases the file.
+ * {@link Writer} thread, read through a few read-only connections, with the {@link ClickLog} that
+ * {@link SqliteClickStore} appends to (replayed on open, compacted in the background). Share one instance
+ * between the {@link SqliteLinkStore}, {@link SqliteClickStore} and {@link SqliteKeyStore}; closing it
+ * compacts the click log, commits queued writes, then releases the file.
  */
 public final class SqliteDatabase implements AutoCloseable {
     public static final String FILE_NAME = "shortr.db";
 
     private static final int BUSY_TIMEOUT_MS = 5_000;
-    /** Negative cache_size is KiB: 64 MiB per connection, on top of the shared mmap below. */
-    private static final int CACHE_KIB = 64 * 1024;
-    /** Reads come straight from the OS page cache through the map, shared by all connections. */
-    private static final long MMAP_BYTES = 1L << 30;
+    /**
+     * Page cache per connection, in KiB (SQLite takes a negative cache_size as KiB). Modest on purpose: pages
+     * beyond it come from the OS page cache, which is shared and is not process RSS. No mmap either: a
+     * mapped file counts as RSS once touched (306 MB after one full scan with a 1 GiB map).
+     */
+    private static final int WRITER_CACHE_KIB = 16 * 1024;
+    private static final int READER_CACHE_KIB = 8 * 1024;
     /** Callers waiting for the writer beyond this many groups' worth are turned away (bounded queue). */
     private static final int QUEUED_GROUPS = 8;
 
     private final Path file;
     private final Writer writer;
     private final Readers readers;
+    private final ClickLog clickLog;
 
-    private SqliteDatabase(Path file, Writer writer, Readers readers) {
+    private SqliteDatabase(Path file, Writer writer, Readers readers, ClickLog clickLog) {
         this.file = file;
         this.writer = writer;
         this.readers = readers;
+        this.clickLog = clickLog;
     }
 
     /**
@@ -46,6 +53,11 @@ public final class SqliteDatabase implements AutoCloseable {
      * {@code config.url()} is not consulted: choosing SQLite is the caller's decision.
      */
     public static SqliteDatabase open(StoreConfig config) {
+        return open(config, ClickLog.COMPACT_AT, ClickLog.COMPACT_EVERY);
+    }
+
+    /** With the click log compacted at {@code compactAt} pending tallies or every {@code compactEvery}. */
+    static SqliteDatabase open(StoreConfig config, int compactAt, Duration compactEvery) {
         if (config.readConnections() < 1 || config.groupCommitMax() < 1) {
             throw new IllegalArgumentException("readConnections and groupCommitMax must be at least 1, not "
                     + config.readConnections() + " and " + config.groupCommitMax());
@@ -74,7 +86,17 @@ public final class SqliteDatabase implements AutoCloseable {
                 readSessions.add(new Session(r));
             }
             Writer writer = new Writer(new Session(w), config.groupCommitMax(), config.groupCommitMax() * QUEUED_GROUPS).start();
-            return new SqliteDatabase(file, writer, new Readers(readSessions));
+            Readers readers = new Readers(readSessions);
+            ClickLog clickLog = new ClickLog(writer, compactAt, compactEvery);
+            try {
+                clickLog.replay();
+            } catch (RuntimeException e) {
+                writer.close();
+                readers.close();
+                throw new StoreException("sqlite: cannot open " + file + ": replaying the click log failed: "
+                        + e.getMessage(), e);
+            }
+            return new SqliteDatabase(file, writer, readers, clickLog.start());
         } catch (SQLException e) {
             for (Connection c : opened) {
                 try {
@@ -88,7 +110,7 @@ public final class SqliteDatabase implements AutoCloseable {
     }
 
     private static SQLiteConfig writerConfig() {
-        SQLiteConfig c = common();
+        SQLiteConfig c = common(WRITER_CACHE_KIB);
         c.setJournalMode(SQLiteConfig.JournalMode.WAL);
         // FULL fsyncs the WAL at every commit: an acknowledged write survives power loss, not just kill -9.
         // Group commit is what keeps this affordable.
@@ -98,17 +120,20 @@ public final class SqliteDatabase implements AutoCloseable {
     }
 
     private static SQLiteConfig readerConfig() {
-        SQLiteConfig c = common();
+        SQLiteConfig c = common(READER_CACHE_KIB);
         c.setReadOnly(true);
         return c;
     }
 
-    private static SQLiteConfig common() {
+    private static SQLiteConfig common(int cacheKib) {
         SQLiteConfig c = new SQLiteConfig();
         c.setBusyTimeout(BUSY_TIMEOUT_MS);
-        c.setCacheSize(-CACHE_KIB);
-        c.setPragma(SQLiteConfig.Pragma.MMAP_SIZE, Long.toString(MMAP_BYTES));
+        c.setCacheSize(-cacheKib);
+        c.setPragma(SQLiteConfig.Pragma.MMAP_SIZE, "0");
         c.setTempStore(SQLiteConfig.TempStore.MEMORY);
+        // otherwise the driver runs a regex over the SQL after every update to decide whether to fetch
+        // last_insert_rowid(); nothing calls getGeneratedKeys (ids come back through RETURNING)
+        c.setGetGeneratedKeys(false);
         return c;
     }
 
@@ -133,6 +158,11 @@ public final class SqliteDatabase implements AutoCloseable {
         return writer.submit(what, work);
     }
 
+    /** Like {@link #write(String, Work)}, with {@code then} told the outcome on the writer thread first. */
+    <T> T write(String what, Work<T> work, Writer.AfterCommit<? super T> then) {
+        return writer.submit(what, work, then);
+    }
+
     /** A read on a pooled read-only connection; never waits behind the writer. */
     <T> T read(String what, Work<T> work) {
         return readers.run(what, work);
@@ -149,8 +179,20 @@ public final class SqliteDatabase implements AutoCloseable {
         return writer;
     }
 
+    ClickLog clickLog() {
+        return clickLog;
+    }
+
     @Override
     public void close() {
+        clickLog.close();
+        writer.close();
+        readers.close();
+    }
+
+    /** Closes as a crash would leave the file (queued writes still commit): the click log is not compacted. */
+    void closeLeavingClickLog() {
+        clickLog.stop();
         writer.close();
         readers.close();
     }

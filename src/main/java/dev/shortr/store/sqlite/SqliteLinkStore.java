@@ -72,7 +72,12 @@ public final class SqliteLinkStore implements LinkStore {
 
     @Override
     public boolean delete(ShortCode code) {
-        return db.write("delete " + code, s -> new LinkWrites(s, clock).delete(code));
+        LinkWrites.Deleted deleted = db.write("delete " + code, s -> new LinkWrites(s, clock).delete(code), d -> {
+            if (d != null) {
+                db.clickLog().forgotten(d.linkId(), d.forgetRow());
+            }
+        });
+        return deleted != null;
     }
 
     @Override

@@ -17,7 +17,10 @@ import org.slf4j.LoggerFactory;
  * folds up to {@code groupMax} queued units into one {@code BEGIN IMMEDIATE ... COMMIT}, so one WAL fsync
  * pays for the whole group. Each unit runs inside its own SAVEPOINT: a unit that throws is rolled back alone
  * and only its caller sees the exception. Futures complete only after COMMIT has returned, which is what
- * "durable on return" means.
+ * "durable on return" means. A unit may bring an after-commit step, run on this thread in commit order before
+ * the next group begins (in-memory state that must follow the database, such as {@link ClickLog}'s counts),
+ * and may ask to commit alone, so it sees every earlier unit's after-commit step and no later unit shares
+ * its transaction.
  */
 final class Writer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Writer.class);
@@ -49,10 +52,33 @@ final class Writer implements AutoCloseable {
 
     /** Runs {@code work} in the next group commit and returns its result once that commit is durable. */
     <T> T submit(String what, Work<T> work) {
+        return submit(what, work, null, false);
+    }
+
+    /** A unit's in-memory follow-up, told on the writer thread how its group ended, before its caller is. */
+    interface AfterCommit<T> {
+        /** The group committed. Must not fail: the write is durable, so a failure here is only logged. */
+        void committed(T result);
+
+        /** The unit's writes are not in the database: it threw, its group failed, or it never ran. */
+        default void rolledBack() {}
+    }
+
+    /** Like {@link #submit(String, Work)}, with {@code then} told the outcome before this returns. */
+    <T> T submit(String what, Work<T> work, AfterCommit<? super T> then) {
+        return submit(what, work, then, false);
+    }
+
+    /** Like {@link #submit(String, Work, AfterCommit)}, in a transaction of its own. */
+    <T> T submitAlone(String what, Work<T> work, AfterCommit<? super T> then) {
+        return submit(what, work, then, true);
+    }
+
+    private <T> T submit(String what, Work<T> work, AfterCommit<? super T> then, boolean alone) {
         if (closed) {
             throw closedFor(what);
         }
-        Unit<T> unit = new Unit<>(what, work);
+        Unit<T> unit = new Unit<>(what, work, then, alone);
         boolean queued;
         try {
             queued = queue.offer(unit, OFFER_TIMEOUT_MS, TimeUnit.MILLISECONDS);
@@ -117,7 +143,19 @@ final class Writer implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, groupMax - 1);
-                commit(batch);
+                int from = 0;
+                for (int i = 0; i < batch.size(); i++) {
+                    if (batch.get(i).alone) {
+                        if (i > from) {
+                            commit(batch.subList(from, i));
+                        }
+                        commit(batch.subList(i, i + 1));
+                        from = i + 1;
+                    }
+                }
+                if (from < batch.size()) {
+                    commit(batch.subList(from, batch.size()));
+                }
                 batch.clear();
             }
         } catch (InterruptedException | RuntimeException | Error e) {
@@ -125,9 +163,13 @@ final class Writer implements AutoCloseable {
         } finally {
             closed = true; // before failing the queue, so no submitter can slip in behind it and wait forever
             for (Unit<?> u : batch) {
-                u.fail(new StoreException("sqlite writer stopped", null));
+                if (!u.done.isDone()) {
+                    u.afterRollback();
+                    u.fail(new StoreException("sqlite writer stopped", null));
+                }
             }
             for (Unit<?> u; (u = queue.poll()) != null; ) {
+                u.afterRollback();
                 u.fail(closedFor(u.what));
             }
             try {
@@ -164,6 +206,11 @@ final class Writer implements AutoCloseable {
         }
         // only now, after COMMIT returned (or the group failed), may a caller learn the outcome
         for (Unit<?> u : batch) {
+            if (groupFailure == null && u.failure == null) {
+                u.afterCommit();
+            } else {
+                u.afterRollback();
+            }
             if (groupFailure != null && u.failure == null) {
                 u.fail(new StoreException("sqlite: " + u.what + ": group commit of " + batch.size()
                         + " writes rolled back: " + groupFailure.getMessage() + " (" + state() + ")", groupFailure));
@@ -188,17 +235,44 @@ final class Writer implements AutoCloseable {
     private static final class Unit<T> {
         final String what;
         final Work<T> work;
+        final AfterCommit<? super T> then;
+        final boolean alone;
         final CompletableFuture<T> done = new CompletableFuture<>();
         T result;
         Throwable failure;
 
-        Unit(String what, Work<T> work) {
+        Unit(String what, Work<T> work, AfterCommit<? super T> then, boolean alone) {
             this.what = what;
             this.work = work;
+            this.then = then;
+            this.alone = alone;
         }
 
         void run(Session s) throws SQLException {
             result = work.run(s);
+        }
+
+        void afterCommit() {
+            if (then == null) {
+                return;
+            }
+            try {
+                then.committed(result);
+            } catch (RuntimeException | Error e) {
+                // the commit is durable and the caller is told so; only in-memory state may now lag behind
+                log.error("sqlite: after-commit step of {} failed", what, e);
+            }
+        }
+
+        void afterRollback() {
+            if (then == null) {
+                return;
+            }
+            try {
+                then.rolledBack();
+            } catch (RuntimeException | Error e) {
+                log.error("sqlite: after-rollback step of {} failed", what, e);
+            }
         }
 
         void complete() {

@@ -95,6 +95,61 @@ class SqliteWriterTest {
         assertThat(scratch()).hasSize(11);
     }
 
+    @Test
+    void afterCommitStepsRunInCommitOrderBeforeTheCallerReturnsAndHearOfRollbacks() throws Exception {
+        List<String> heard = java.util.Collections.synchronizedList(new ArrayList<>());
+        Future<Object> blocker = holdTheWriter(1);
+        Future<Object> good = callers.submit(() -> db.write("insert 2", s -> insert(s, 2), hear(heard, "2")));
+        awaitPending(1);
+        Future<Object> bad = callers.submit(() -> db.write("insert duplicate 1", s -> insert(s, 1), hear(heard, "dup")));
+        awaitPending(2);
+
+        release.countDown();
+
+        blocker.get();
+        assertThat(good.get()).isEqualTo(1);
+        assertThatThrownBy(bad::get).cause().hasMessageContaining("UNIQUE");
+        assertThat(heard).containsExactly("2 committed 1", "dup rolled back");
+    }
+
+    @Test
+    void aUnitSubmittedAloneGetsATransactionOfItsOwn() throws Exception {
+        Future<Object> blocker = holdTheWriter(1);
+        List<Future<Object>> queued = new ArrayList<>();
+        queued.add(submit("insert 2", 2));
+        queued.add(submit("insert 3", 3));
+        awaitPending(2);
+        queued.add(callers.submit(() -> db.writer().submitAlone("insert 4 alone", s -> insert(s, 4), n -> {})));
+        awaitPending(3);
+        queued.add(submit("insert 5", 5));
+        awaitPending(4);
+        long commitsBefore = db.writer().commits();
+
+        release.countDown();
+
+        blocker.get();
+        for (Future<Object> f : queued) {
+            f.get();
+        }
+        assertThat(scratch()).containsExactly(1L, 2L, 3L, 4L, 5L);
+        // the blocker's group, then 2 and 3, then 4 alone, then 5
+        assertThat(db.writer().commits()).isEqualTo(commitsBefore + 4);
+    }
+
+    private static Writer.AfterCommit<Object> hear(List<String> heard, String who) {
+        return new Writer.AfterCommit<>() {
+            @Override
+            public void committed(Object result) {
+                heard.add(who + " committed " + result);
+            }
+
+            @Override
+            public void rolledBack() {
+                heard.add(who + " rolled back");
+            }
+        };
+    }
+
     private Future<Object> holdTheWriter(int x) throws InterruptedException {
         CountDownLatch running = new CountDownLatch(1);
         Future<Object> f = callers.submit(() -> db.write("blocker", s -> {

@@ -1,0 +1,200 @@
+package dev.shortr.store.sqlite;
+
+import java.util.Arrays;
+import java.util.BitSet;
+
+/**
+ * Click counts by (link, UTC day), the pair packed into one long {@link #key}, in a flat open-addressing
+ * table (linear probing, at most 3/4 full): 16 bytes a slot and no object per entry. It also remembers
+ * which days occur, so "every day of link X" costs one probe per day (one or two days in practice) rather
+ * than a scan. Entries are never removed, only zeroed ({@link #forget}); the map is dropped whole once
+ * compacted. Not thread-safe: {@link ClickLog} guards each map with its monitor.
+ */
+final class TallyMap {
+    static final int DAY_BITS = 22; // epoch days up to year 13,453, as in the aggregator's keys
+    static final long DAY_MASK = (1L << DAY_BITS) - 1;
+    static final long MAX_LINK_ID = Long.MAX_VALUE >>> DAY_BITS;
+    /** Probing a day at a time beats a full scan until a map spans this many distinct days. */
+    private static final int MAX_PROBED_DAYS = 64;
+    private static final int MIN_SLOTS = 64;
+    private static final long FREE = -1; // keys are never negative
+
+    private final int plannedSlots;
+    private long[] table; // key at 2i, count at 2i + 1
+    private int slots;
+    private int size;
+    private final BitSet days = new BitSet();
+    private int dayCount;
+
+    /** A map that grows without rehashing beyond what {@code plannedEntries} need, then doubles if pushed. */
+    TallyMap(int plannedEntries) {
+        this.plannedSlots = Math.max(MIN_SLOTS, (int) Math.min(1 << 30, plannedEntries * 4L / 3 + 1));
+        allocate(Math.min(plannedSlots, 1024));
+    }
+
+    static long key(long linkId, long epochDay) {
+        if (linkId < 0 || linkId > MAX_LINK_ID || epochDay < 0 || epochDay > DAY_MASK) {
+            throw new IllegalArgumentException("click tally out of range: link " + linkId + ", epoch day " + epochDay
+                    + " (links 0.." + MAX_LINK_ID + ", days 1970-01-01 plus 0.." + DAY_MASK + ")");
+        }
+        return (linkId << DAY_BITS) | epochDay;
+    }
+
+    static long linkOf(long key) {
+        return key >>> DAY_BITS;
+    }
+
+    static long dayOf(long key) {
+        return key & DAY_MASK;
+    }
+
+    int size() {
+        return size;
+    }
+
+    void add(long key, long count) {
+        if (count == 0) {
+            return;
+        }
+        int i = slotOf(key);
+        if (table[2 * i] == key) {
+            table[2 * i + 1] += count;
+            return;
+        }
+        if ((size + 1) * 4L > slots * 3L) {
+            grow();
+            i = slotOf(key);
+        }
+        table[2 * i] = key;
+        table[2 * i + 1] = count;
+        size++;
+        int day = (int) dayOf(key);
+        if (!days.get(day)) {
+            days.set(day);
+            dayCount++;
+        }
+    }
+
+    void addAll(long[] keys, long[] counts) {
+        for (int i = 0; i < keys.length; i++) {
+            add(keys[i], counts[i]);
+        }
+    }
+
+    /** The count of {@code key}, 0 when absent. */
+    long get(long key) {
+        int i = slotOf(key);
+        return table[2 * i] == key ? table[2 * i + 1] : 0;
+    }
+
+    /** All-days total of one link. */
+    long total(long linkId) {
+        if (linkId < 0 || linkId > MAX_LINK_ID) {
+            return 0; // could not have been added; shifted, it would alias another link's key
+        }
+        long sum = 0;
+        if (dayCount <= MAX_PROBED_DAYS) {
+            for (int d = days.nextSetBit(0); d >= 0; d = days.nextSetBit(d + 1)) {
+                sum += get((linkId << DAY_BITS) | d);
+            }
+            return sum;
+        }
+        for (int i = 0; i < slots; i++) {
+            long k = table[2 * i];
+            if (k != FREE && linkOf(k) == linkId) {
+                sum += table[2 * i + 1];
+            }
+        }
+        return sum;
+    }
+
+    @FunctionalInterface
+    interface DaySink {
+        void accept(long epochDay, long clicks);
+    }
+
+    /** Non-zero counts of one link for each day in [fromDay, toDay], oldest first. */
+    void daily(long linkId, long fromDay, long toDay, DaySink sink) {
+        if (fromDay > toDay || toDay < 0 || fromDay > DAY_MASK || linkId < 0 || linkId > MAX_LINK_ID) {
+            return;
+        }
+        for (int d = days.nextSetBit((int) Math.max(0, fromDay)); d >= 0 && d <= toDay; d = days.nextSetBit(d + 1)) {
+            long n = get((linkId << DAY_BITS) | d);
+            if (n != 0) {
+                sink.accept(d, n);
+            }
+        }
+    }
+
+    /** Zeroes every count of one link (the link was deleted). */
+    void forget(long linkId) {
+        if (linkId < 0 || linkId > MAX_LINK_ID) {
+            return;
+        }
+        if (dayCount <= MAX_PROBED_DAYS) {
+            for (int d = days.nextSetBit(0); d >= 0; d = days.nextSetBit(d + 1)) {
+                int i = slotOf((linkId << DAY_BITS) | d);
+                if (table[2 * i] != FREE) {
+                    table[2 * i + 1] = 0;
+                }
+            }
+            return;
+        }
+        for (int i = 0; i < slots; i++) {
+            long k = table[2 * i];
+            if (k != FREE && linkOf(k) == linkId) {
+                table[2 * i + 1] = 0;
+            }
+        }
+    }
+
+    /** Every key, ascending: by link, then day, which is also click_days' primary key order. */
+    long[] sortedKeys() {
+        long[] keys = new long[size];
+        int n = 0;
+        for (int i = 0; i < slots; i++) {
+            if (table[2 * i] != FREE) {
+                keys[n++] = table[2 * i];
+            }
+        }
+        Arrays.sort(keys);
+        return keys;
+    }
+
+    /** The slot holding {@code key}, or the free slot where it would go. */
+    private int slotOf(long key) {
+        // Fibonacci hashing: the high half of the product mixes in every bit of the key, including the link
+        // bits above the near-constant day; multiply-shift then maps it onto any table size
+        long h = (key * 0x9E3779B97F4A7C15L) >>> 32;
+        int i = (int) ((h * slots) >>> 32);
+        while (true) {
+            long k = table[2 * i];
+            if (k == key || k == FREE) {
+                return i;
+            }
+            if (++i == slots) {
+                i = 0;
+            }
+        }
+    }
+
+    private void grow() {
+        long[] old = table;
+        int oldSlots = slots;
+        allocate(slots < plannedSlots ? Math.min(plannedSlots, slots * 2) : Math.multiplyExact(slots, 2));
+        for (int i = 0; i < oldSlots; i++) {
+            long k = old[2 * i];
+            if (k != FREE) {
+                int j = slotOf(k);
+                table[2 * j] = k;
+                table[2 * j + 1] = old[2 * i + 1];
+            }
+        }
+    }
+
+    private void allocate(int n) {
+        table = new long[Math.multiplyExact(n, 2)];
+        Arrays.fill(table, FREE);
+        slots = n;
+    }
+}
