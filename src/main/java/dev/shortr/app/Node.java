@@ -104,6 +104,19 @@ public final class Node implements AutoCloseable {
                     log.warn("redirect cache warm-up failed; serving from the store until hits build up: {}", e.toString());
                 }
             });
+            long sweepMillis = Math.max(1000, config.redirect().negativeTtl().toMillis());
+            Thread.ofPlatform().name("unknown-sweeper").daemon(true).start(() -> {
+                while (!node.closing.get()) {
+                    try {
+                        Thread.sleep(sweepMillis);
+                        redirects.sweepUnknown();
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (RuntimeException e) {
+                        log.warn("sweeping unknown codes failed: {}", e.toString());
+                    }
+                }
+            });
             Runtime.getRuntime().addShutdownHook(new Thread(node::close, "shutdown"));
             return node;
         } catch (InterruptedException e) {
@@ -135,6 +148,8 @@ public final class Node implements AutoCloseable {
         m.counter("shortr.redirect.cache.hits", "Redirect lookups answered from memory", r, RedirectTier::hits);
         m.counter("shortr.redirect.cache.misses", "Redirect lookups that went to the store", r, RedirectTier::misses);
         m.gauge("shortr.redirect.cache.size", "Links (and unknown codes) held in memory", r, RedirectTier::cached);
+        m.counter("shortr.redirect.cache.overflow", "Misses served uncached because the cache was at its bound", r,
+                RedirectTier::overflow);
         m.gauge("shortr.redirect.cache.hit.ratio", "Hits / (hits + misses) since start", r,
                 t -> t.hits() + t.misses() == 0 ? 0 : (double) t.hits() / (t.hits() + t.misses()));
         m.counter("shortr.redirects.head", "HEAD requests to short links (never counted as clicks)", r, RedirectTier::heads);
