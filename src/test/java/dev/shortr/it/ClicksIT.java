@@ -11,28 +11,15 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Clicks as the link owner sees them in stats and the operator in /metrics. */
 class ClicksIT {
-    @TempDir
-    static Path data;
     static TestNode node;
-
-    @BeforeAll
-    static void start() {
-        node = TestNode.start(data);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.close();
-        }
-    }
+    @RegisterExtension
+    static final PerClassNode shared = new PerClassNode(n -> node = n);
 
     @Test
     void everyGetIsCountedButHeadsAndUnknownCodesAreNot() throws InterruptedException {

@@ -18,9 +18,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,21 +27,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code /api/v1/links} as an API client uses it. */
 class LinksApiIT {
-    @TempDir
-    static Path data;
     static TestNode node;
-
-    @BeforeAll
-    static void start() {
-        node = TestNode.start(data);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.close();
-        }
-    }
+    @RegisterExtension
+    static final PerClassNode shared = new PerClassNode(n -> node = n);
 
     @Test
     void createReturnsTheNewLinkWithAGeneratedCodeAndItsLocation() {

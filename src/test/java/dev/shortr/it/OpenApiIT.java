@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every operation in the document a running node serves reaches a handler on that node: no 405 and no
@@ -22,21 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 class OpenApiIT {
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
 
-    @TempDir
-    static Path data;
     static TestNode node;
-
-    @BeforeAll
-    static void start() {
-        node = TestNode.start(data);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.close();
-        }
-    }
+    @RegisterExtension
+    static final PerClassNode shared = new PerClassNode(n -> node = n);
 
     @Test
     void everyDocumentedOperationIsRoutedOnARunningNode() {

@@ -6,30 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What an operator and a load balancer see: health, readiness, metrics, the API document, routing errors. */
 class OpsIT {
-    @TempDir
-    static Path data;
     static TestNode node;
-
-    @BeforeAll
-    static void start() {
-        node = TestNode.start(data);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.close();
-        }
-    }
+    @RegisterExtension
+    static final PerClassNode shared = new PerClassNode(n -> node = n);
 
     @Test
     void healthAndReadinessAnswer200WithoutAKey() {
