@@ -79,7 +79,9 @@ public final class RedirectTier implements FastPath {
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder heads = new LongAdder();
-    private final Map<Integer, LongAdder> byStatus = new ConcurrentHashMap<>();
+    private static final int[] COUNTED = {301, 302, 307, 308, 404, 410};
+    /** Answers by status, indexed like {@link #COUNTED}: an array, so counting boxes nothing. */
+    private final LongAdder[] byStatus = new LongAdder[COUNTED.length];
 
     /**
      * @param clicks    the click queue, or null when click counting is off
@@ -103,8 +105,8 @@ public final class RedirectTier implements FastPath {
                 : Caffeine.newBuilder().initialCapacity((int) Math.min(config.cacheMaxEntries(), links + links / 4 + 1024)).build();
         log.info("redirect cache: {} ({} links in the store, bound {})", evicting ? "evicting (W-TinyLFU)" : "holding every link",
                 links, config.cacheMaxEntries());
-        for (int s : new int[] {301, 302, 307, 308, 404, 410}) {
-            byStatus.put(s, new LongAdder());
+        for (int i = 0; i < byStatus.length; i++) {
+            byStatus[i] = new LongAdder();
         }
     }
 
@@ -257,9 +259,11 @@ public final class RedirectTier implements FastPath {
     }
 
     private void count(int status, boolean head) {
-        LongAdder a = byStatus.get(status);
-        if (a != null) {
-            a.increment();
+        for (int i = 0; i < COUNTED.length; i++) {
+            if (COUNTED[i] == status) {
+                byStatus[i].increment();
+                break;
+            }
         }
         if (head) {
             heads.increment();
@@ -497,6 +501,10 @@ public final class RedirectTier implements FastPath {
     }
 
     public Map<Integer, LongAdder> byStatus() {
-        return byStatus;
+        Map<Integer, LongAdder> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < COUNTED.length; i++) {
+            out.put(COUNTED[i], byStatus[i]);
+        }
+        return out;
     }
 }
