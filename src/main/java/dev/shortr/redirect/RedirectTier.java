@@ -430,7 +430,19 @@ public final class RedirectTier implements FastPath {
         }
         unknownSince = false;
         long now = System.currentTimeMillis();
-        cache.asMap().values().removeIf(e -> e instanceof Entry.Unknown u && now >= u.deadlineMs());
+        boolean[] unexpired = {false};
+        cache.asMap().values().removeIf(e -> {
+            if (e instanceof Entry.Unknown u) {
+                if (now >= u.deadlineMs()) {
+                    return true;
+                }
+                unexpired[0] = true;
+            }
+            return false;
+        });
+        if (unexpired[0]) {
+            unknownSince = true; // some are not due yet: look again next time
+        }
     }
 
     private Entry.Target target(Link link) {
