@@ -36,22 +36,17 @@ public final class Node implements AutoCloseable {
     private final ShortrConfig config;
     private final Stores stores;
     private final Metrics metrics;
-    private final ClickQueue clickQueue;
     private final ClickAggregator aggregator;
-    private final RedirectTier redirects;
     private final HttpServer server;
     private final int port;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closing = new AtomicBoolean();
 
-    private Node(ShortrConfig config, Stores stores, Metrics metrics, ClickQueue clickQueue, ClickAggregator aggregator,
-                 RedirectTier redirects, HttpServer server, int port) {
+    private Node(ShortrConfig config, Stores stores, Metrics metrics, ClickAggregator aggregator, HttpServer server, int port) {
         this.config = config;
         this.stores = stores;
         this.metrics = metrics;
-        this.clickQueue = clickQueue;
         this.aggregator = aggregator;
-        this.redirects = redirects;
         this.server = server;
         this.port = port;
     }
@@ -96,7 +91,7 @@ public final class Node implements AutoCloseable {
                     config.server().accessLog() ? AccessLog.toLogger() : null);
             int port = server.start();
             printFirstAdminKey(keys, console); // only once the port is ours, so a failed start mints nothing
-            Node node = new Node(config, stores, metrics, clickQueue, aggregator, redirects, server, port);
+            Node node = new Node(config, stores, metrics, aggregator, server, port);
             Thread.ofVirtual().name("cache-warm").start(() -> {
                 try {
                     redirects.warm();
@@ -166,10 +161,6 @@ public final class Node implements AutoCloseable {
 
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
-    }
-
-    public ClickQueue clickQueue() {
-        return clickQueue;
     }
 
     /** Blocks until {@link #close()} has run (by a signal or another thread). */

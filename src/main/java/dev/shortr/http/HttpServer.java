@@ -145,14 +145,6 @@ public final class HttpServer implements AutoCloseable {
         permits.release();
     }
 
-    public int inFlight() {
-        return inFlight.get();
-    }
-
-    public int connections() {
-        return Math.max(0, channels.size() - 1);
-    }
-
     /** Stops accepting, waits up to {@code grace} for in-flight requests, then closes everything. */
     public void shutdown(Duration grace) {
         if (listener != null) {

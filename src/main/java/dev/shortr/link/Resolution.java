@@ -6,10 +6,6 @@ public sealed interface Resolution {
 
     record Found(Link link) implements Resolution {}
 
-    record Missing() implements Resolution {}
-
     /** The link exists but may no longer be followed: 410 Gone. */
     record Gone(Link link, Reason reason) implements Resolution {}
-
-    Missing MISSING = new Missing();
 }

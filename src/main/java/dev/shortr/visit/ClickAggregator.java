@@ -40,7 +40,6 @@ public final class ClickAggregator implements AutoCloseable {
             .name("click-flush").daemon(true).unstarted(r));
     private final LongAdder flushed = new LongAdder();
     private final LongAdder flushFailures = new LongAdder();
-    private final List<FlushListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean running = true;
 
     // owned by the aggregator thread
@@ -50,11 +49,6 @@ public final class ClickAggregator implements AutoCloseable {
     private CompletableFuture<Void> inFlight;
     private List<ClickTally> inFlightTallies;
     private long inFlightClicks;
-
-    /** Told of each batch after it is durable. */
-    public interface FlushListener {
-        void flushed(List<ClickTally> tallies);
-    }
 
     public ClickAggregator(ClickQueue queue, ClickStore store, long flushMillis, int maxBatch) {
         this.queue = queue;
@@ -67,10 +61,6 @@ public final class ClickAggregator implements AutoCloseable {
     public ClickAggregator start() {
         thread.start();
         return this;
-    }
-
-    public void addListener(FlushListener l) {
-        listeners.add(l);
     }
 
     public long flushedClicks() {
@@ -176,9 +166,6 @@ public final class ClickAggregator implements AutoCloseable {
             return;
         }
         flushed.add(clicks);
-        for (FlushListener l : listeners) {
-            l.flushed(tallies);
-        }
     }
 
     /** Stops once the queue is drained and everything is flushed (waits up to 15 s). */
