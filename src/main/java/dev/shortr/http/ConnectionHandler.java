@@ -26,36 +26,34 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One HTTP/1.1 connection. Body-less GET/HEAD go to the {@link FastPath} first, on the event loop. Anything
- * else is aggregated (bounded by {@code maxBody}) and dispatched on a virtual thread. Requests are answered
- * strictly in order: while one is being handled off the loop, later pipelined requests wait in a backlog.
+ * One HTTP/1.1 connection, for every request the {@link FastFront} did not answer: the request is aggregated
+ * (its body bounded by {@code maxBody}) and dispatched on a virtual thread. Requests are answered strictly in
+ * order: while one is being handled off the loop, later pipelined requests wait in a backlog.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
-    static final String ENCODER = "encoder";
     private final HttpServer server;
-    private final FastPath fastPath;
     private final int maxBody;
     private final AccessLog accessLog;
 
     private final ArrayDeque<Object> backlog = new ArrayDeque<>();
     private HttpRequest pending;
+    /** Between a request's head and its last content, as decoded. */
+    private boolean inMessage;
     private ByteBuf body;
     private boolean keepAlive;
     private boolean http10;
-    private ChannelHandlerContext wire;
     private boolean skipContent;
     private boolean busy;
 
-    ConnectionHandler(HttpServer server, FastPath fastPath, int maxBody, AccessLog accessLog) {
+    ConnectionHandler(HttpServer server, int maxBody, AccessLog accessLog) {
         this.server = server;
         this.accessLog = accessLog;
-        this.fastPath = fastPath;
         this.maxBody = maxBody;
     }
 
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        wire = ctx.pipeline().context(ENCODER);
+    /** Nothing half-read, nothing being answered, nothing waiting: the fast front may take over again. */
+    boolean idle() {
+        return !inMessage && !busy && backlog.isEmpty();
     }
 
     @Override
@@ -74,7 +72,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private void read(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest req) {
+            inMessage = true;
             onRequest(ctx, req);
+        }
+        if (msg instanceof LastHttpContent) {
+            inMessage = false;
         }
         if (msg instanceof HttpContent content) {
             onContent(ctx, content);
@@ -95,18 +97,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         keepAlive = HttpUtil.isKeepAlive(req);
         http10 = req.protocolVersion() == HttpVersion.HTTP_1_0;
-        String uri = req.uri();
-        int q = uri.indexOf('?');
-        String path = q < 0 ? uri : uri.substring(0, q);
-        String rawQuery = q < 0 ? null : uri.substring(q + 1);
-        HttpMethod m = req.method();
-        if ((m == HttpMethod.GET || m == HttpMethod.HEAD) && served(ctx, req, path, rawQuery)) {
-            skipContent = true;
-            if (!keepAlive) {
-                ctx.flush();
-            }
-            return;
-        }
         long declared = HttpUtil.getContentLength(req, -1L);
         if (declared > maxBody) {
             skipContent = true;
@@ -118,15 +108,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         pending = req;
         body = null;
-    }
-
-    private boolean served(ChannelHandlerContext ctx, HttpRequest req, String path, String rawQuery) {
-        long start = accessLog == null ? 0 : System.nanoTime();
-        int status = fastPath.tryServe(ctx, wire, req, path, rawQuery, keepAlive);
-        if (status != 0 && accessLog != null) {
-            accessLog.served(ctx.channel().remoteAddress(), req.method().name(), req.uri(), status, System.nanoTime() - start);
-        }
-        return status != 0;
     }
 
     private void onContent(ChannelHandlerContext ctx, HttpContent content) {

@@ -17,7 +17,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -39,6 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpServer implements AutoCloseable {
     static final String SERVER_NAME = "shortr";
+    static final String DECODER = "decoder";
+    static final String HANDLER = "shortr";
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
     private static final int MAX_IN_FLIGHT = 2048;
 
@@ -100,9 +101,10 @@ public final class HttpServer implements AutoCloseable {
                         ch.pipeline()
                                 // reader-idle only: tracking writes too would allocate a promise per response
                                 .addLast("idle", new IdleStateHandler(idleSeconds, 0, 0, TimeUnit.SECONDS))
-                                .addLast("decoder", new HttpRequestDecoder(decoder))
-                                .addLast(ConnectionHandler.ENCODER, new HttpResponseEncoder())
-                                .addLast("shortr", new ConnectionHandler(HttpServer.this, fastPath, settings.maxBodyBytes(), accessLog));
+                                .addLast("fast", new FastFront(fastPath, accessLog))
+                                .addLast(DECODER, new FastFront.Decoder(decoder))
+                                .addLast("encoder", new HttpResponseEncoder())
+                                .addLast(HANDLER, new ConnectionHandler(HttpServer.this, settings.maxBodyBytes(), accessLog));
                     }
                 });
         io.netty.channel.ChannelFuture bound = b.bind(new InetSocketAddress(settings.host(), settings.port())).await();

@@ -9,6 +9,7 @@ import dev.shortr.http.Negotiation;
 import dev.shortr.http.Problem;
 import dev.shortr.http.Reply;
 import dev.shortr.http.Request;
+import dev.shortr.http.RequestHead;
 import dev.shortr.link.Link;
 import dev.shortr.link.LinkQuery;
 import dev.shortr.link.LinkStore;
@@ -31,7 +32,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
@@ -113,9 +113,8 @@ public final class RedirectTier implements FastPath {
     // ---- the event-loop path -------------------------------------------------------------------------
 
     @Override
-    public int tryServe(ChannelHandlerContext ctx, ChannelHandlerContext wire, HttpRequest req, String path, String rawQuery,
-                        boolean keepAlive) {
-        String code = codeOf(path);
+    public int tryServe(ChannelHandlerContext objects, ChannelHandlerContext wire, RequestHead req) {
+        String code = codeOf(req.path());
         if (code == null) {
             return 0;
         }
@@ -125,8 +124,7 @@ public final class RedirectTier implements FastPath {
             return 0;
         }
         long now = System.currentTimeMillis();
-        boolean head = req.method() == HttpMethod.HEAD;
-        boolean http10 = req.protocolVersion() == HttpVersion.HTTP_1_0;
+        boolean head = req.isHead();
         if (e instanceof Entry.Unknown u) {
             if (now >= u.deadlineMs()) {
                 cache.asMap().remove(code, u);
@@ -134,21 +132,21 @@ public final class RedirectTier implements FastPath {
                 return 0;
             }
             hits.increment();
-            writeError(ctx, req, code, null, keepAlive, http10);
+            writeError(objects, req, code, null);
             return 404;
         }
         hits.increment();
         Entry.Target t = (Entry.Target) e;
         Resolution.Reason gone = admit(t, now, head);
         if (gone != null) {
-            writeError(ctx, req, code, gone, keepAlive, http10);
+            writeError(objects, req, code, gone);
             return 410;
         }
         count(t.status.code(), head);
         if (!head) {
             recordClick(t, now);
         }
-        writeRedirect(wire, t, rawQuery, now, keepAlive, http10);
+        writeRedirect(wire, t, t.forwardQuery ? req.rawQuery() : null, now, req.keepAlive(), req.http10());
         return t.status.code();
     }
 
@@ -270,12 +268,12 @@ public final class RedirectTier implements FastPath {
         }
     }
 
-    private void writeError(ChannelHandlerContext ctx, HttpRequest req, String code, Resolution.Reason gone, boolean keepAlive,
-                            boolean http10) {
+    private void writeError(ChannelHandlerContext ctx, RequestHead req, String code, Resolution.Reason gone) {
         int status = gone == null ? 404 : 410;
-        boolean head = req.method() == HttpMethod.HEAD;
+        boolean head = req.isHead();
+        boolean keepAlive = req.keepAlive();
         count(status, head);
-        boolean json = Negotiation.prefersJson(req.headers().get(HttpHeaderNames.ACCEPT));
+        boolean json = Negotiation.prefersJson(req.header("accept"));
         byte[] body = json ? problem(code, gone).toJson("/" + code)
                 : (gone == null ? Pages.notFound(code) : Pages.gone(code, gone)).getBytes(StandardCharsets.UTF_8);
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
@@ -287,7 +285,7 @@ public final class RedirectTier implements FastPath {
         h.add(X_ROBOTS_TAG, NOINDEX);
         h.add(HttpHeaderNames.DATE, HttpDate.now());
         h.add(HttpHeaderNames.SERVER, SERVER);
-        if (http10 && keepAlive) {
+        if (req.http10() && keepAlive) {
             h.add(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         send(ctx, res, keepAlive);

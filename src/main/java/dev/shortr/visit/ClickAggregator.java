@@ -1,10 +1,5 @@
 package dev.shortr.visit;
 
-import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,7 +21,6 @@ import org.slf4j.LoggerFactory;
 public final class ClickAggregator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClickAggregator.class);
     private static final long MS_PER_DAY = 86_400_000L;
-    private static final int DAY_BITS = 22; // epoch days up to year ~13,400
     private static final int DRAIN_MAX = 16_384;
     /** Nap between drains: clicks are never worth a wake-up each, and the hot path shares our core. */
     private static final long NAP_NANOS = 1_000_000;
@@ -43,11 +37,14 @@ public final class ClickAggregator implements AutoCloseable {
     private volatile boolean running = true;
 
     // owned by the aggregator thread
-    /** Pending counts by {@link #key(long, long)}; a primitive key keeps the per-click cost allocation-light. */
-    private Map<Long, long[]> pending = new HashMap<>();
+    /**
+     * Pending counts by (link, day). Flat arrays reused for every batch: a map of boxed keys here was a
+     * hundred thousand live objects that every young collection had to copy, the main cause of its pauses.
+     */
+    private final TallyMap pending;
     private long pendingClicks;
     private CompletableFuture<Void> inFlight;
-    private List<ClickTally> inFlightTallies;
+    private ClickTallies inFlightTallies;
     private long inFlightClicks;
 
     public ClickAggregator(ClickQueue queue, ClickStore store, long flushMillis, int maxBatch) {
@@ -55,6 +52,7 @@ public final class ClickAggregator implements AutoCloseable {
         this.store = store;
         this.flushMillis = flushMillis;
         this.maxBatch = maxBatch;
+        this.pending = new TallyMap(Math.min(maxBatch, 1 << 20));
         this.thread = Thread.ofPlatform().name("click-aggregator").daemon(true).unstarted(this::run);
     }
 
@@ -69,10 +67,6 @@ public final class ClickAggregator implements AutoCloseable {
 
     public long flushFailures() {
         return flushFailures.sum();
-    }
-
-    private static long key(long linkId, long epochDay) {
-        return (linkId << DAY_BITS) | epochDay;
     }
 
     private void run() {
@@ -121,25 +115,15 @@ public final class ClickAggregator implements AutoCloseable {
     }
 
     private void fold(Click c) {
-        fold(key(c.linkId(), Math.floorDiv(c.epochMs(), MS_PER_DAY)), 1);
-    }
-
-    private void fold(long k, long n) {
-        long[] count = pending.get(k);
-        if (count == null) {
-            pending.put(k, count = new long[1]);
-        }
-        count[0] += n;
-        pendingClicks += n;
+        pending.add(TallyMap.key(c.linkId(), Math.floorDiv(c.epochMs(), MS_PER_DAY)), 1);
+        pendingClicks++;
     }
 
     private void startFlush() {
-        List<ClickTally> tallies = new ArrayList<>(pending.size());
-        pending.forEach((k, v) -> tallies.add(new ClickTally(k >>> DAY_BITS,
-                LocalDate.ofEpochDay(k & ((1L << DAY_BITS) - 1)), v[0])));
+        ClickTallies tallies = pending.snapshot();
         inFlightTallies = tallies;
         inFlightClicks = pendingClicks;
-        pending = new HashMap<>(Math.max(16, tallies.size()));
+        pending.clear();
         pendingClicks = 0;
         inFlight = CompletableFuture.runAsync(() -> store.add(tallies), flusher);
     }
@@ -150,7 +134,7 @@ public final class ClickAggregator implements AutoCloseable {
             return;
         }
         CompletableFuture<Void> done = inFlight;
-        List<ClickTally> tallies = inFlightTallies;
+        ClickTallies tallies = inFlightTallies;
         long clicks = inFlightClicks;
         inFlight = null;
         inFlightTallies = null;
@@ -160,9 +144,8 @@ public final class ClickAggregator implements AutoCloseable {
             Throwable cause = done.handle((v, e) -> e).join();
             log.warn("click flush of {} tallies ({} clicks) failed, will retry: {}", tallies.size(), clicks,
                     cause == null ? "unknown" : cause.toString());
-            for (ClickTally t : tallies) {
-                fold(key(t.linkId(), t.day().toEpochDay()), t.clicks());
-            }
+            pending.addAll(tallies.keys(), tallies.counts());
+            pendingClicks += clicks;
             return;
         }
         flushed.add(clicks);

@@ -8,7 +8,12 @@ import java.util.Map;
 /** Port to where click counters live. Increments are applied atomically per call. */
 public interface ClickStore {
     /** Adds every tally in one transaction. Durable on return. */
-    void add(Collection<ClickTally> tallies);
+    void add(ClickTallies tallies);
+
+    /** {@link #add(ClickTallies)}, from objects: handy where batches are small. */
+    default void add(Collection<ClickTally> tallies) {
+        add(ClickTallies.of(tallies));
+    }
 
     /** All-time clicks of a link. */
     long total(long linkId);

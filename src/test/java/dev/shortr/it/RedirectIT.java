@@ -207,6 +207,69 @@ class RedirectIT {
     }
 
     @Test
+    void theFastPathAndTheFullDecoderTakeTurnsOnOneConnectionInOrder() {
+        node.createLink("turn01", "https://example.com/turn1", null);
+        assertRedirect(node.get("/turn01"), "warm", 302, "https://example.com/turn1");
+        String post = "{\"url\": \"https://example.com/turn2\", \"code\": \"turn02\"}";
+        String[] requests = {
+                "GET /turn01 HTTP/1.1\r\nHost: x\r\n\r\n",
+                "POST /api/v1/links HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + node.adminKey()
+                        + "\r\nContent-Type: application/json\r\nContent-Length: " + post.length() + "\r\n\r\n" + post,
+                "GET /turn01 HTTP/1.1\r\nHost: x\r\n\r\n",
+                "GET /turn01 HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc", // a body: the full decoder frames it
+                "HEAD /turn02 HTTP/1.1\r\nHost: x\r\n\r\n",
+                "GET /turn02?q=1 HTTP/1.1\r\nHost: x\r\n\r\n",
+                "GET /turn01/ HTTP/1.1\r\nHost: x\r\n\r\n",
+        };
+        int[] expected = {302, 201, 302, 302, 302, 302, 302};
+        try (RawHttp c = new RawHttp(node.port())) {
+            c.write(String.join("", requests).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            for (int i = 0; i < requests.length; i++) {
+                RawHttp.Response r = c.read(requests[i].startsWith("HEAD "));
+                assertThat(r.status()).as("answer %d, to %s", i, requests[i].lines().findFirst().orElseThrow()).isEqualTo(expected[i]);
+            }
+            // and again, one at a time, after the connection went back to the fast path
+            for (int i = 0; i < 3; i++) {
+                c.write("GET /turn02 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                RawHttp.Response r = c.read(false);
+                assertThat(r.status()).isEqualTo(302);
+                assertThat(r.header("location")).isEqualTo("https://example.com/turn2");
+            }
+        }
+    }
+
+    @Test
+    void aRequestHeadArrivingInPiecesIsServed() throws InterruptedException {
+        node.createLink("piece1", "https://example.com/piece", null);
+        assertRedirect(node.get("/piece1"), "warm", 302, "https://example.com/piece");
+        String req = "GET /piece1 HTTP/1.1\r\nHost: x\r\nUser-Agent: slow\r\n\r\n";
+        try (RawHttp c = new RawHttp(node.port())) {
+            for (int cut : new int[] {3, 9, 20, 31, req.length() - 1}) {
+                c.write(req.substring(0, cut).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                Thread.sleep(30);
+                c.write(req.substring(cut).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                RawHttp.Response r = c.read(false);
+                assertThat(r.status()).as("cut at %d", cut).isEqualTo(302);
+                assertThat(r.header("location")).isEqualTo("https://example.com/piece");
+            }
+        }
+    }
+
+    @Test
+    void connectionCloseOnAHitClosesAfterTheReply() {
+        node.createLink("close1", "https://example.com/close", null);
+        assertRedirect(node.get("/close1"), "warm", 302, "https://example.com/close");
+        try (RawHttp c = new RawHttp(node.port())) {
+            c.write(("GET /close1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    + "GET /close1 HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            RawHttp.Response r = c.read(false);
+            assertThat(r.status()).isEqualTo(302);
+            assertThat(r.header("connection")).isEqualTo("close");
+            assertThat(c.closedByServer()).as("no answer to the request after the close").isTrue();
+        }
+    }
+
+    @Test
     void previewShowsTheEscapedTargetAndTitleInsteadOfRedirecting() {
         String url = "https://example.com/it's?a=1&b=2";
         node.createLink("prv001", url, "\"title\": \"<script>alert(1)</script>\"");

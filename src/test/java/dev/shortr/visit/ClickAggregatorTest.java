@@ -48,7 +48,7 @@ class ClickAggregatorTest {
         AtomicInteger failuresLeft = new AtomicInteger(2);
         ClickStore flaky = new ClickStore() {
             @Override
-            public void add(Collection<ClickTally> tallies) {
+            public void add(ClickTallies tallies) {
                 if (failuresLeft.getAndDecrement() > 0) {
                     throw new IllegalStateException("store down");
                 }

@@ -1,7 +1,7 @@
 package dev.shortr.store.memory;
 
 import dev.shortr.visit.ClickStore;
-import dev.shortr.visit.ClickTally;
+import dev.shortr.visit.ClickTallies;
 import dev.shortr.visit.DailyClicks;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -17,9 +17,9 @@ public final class MemoryClickStore implements ClickStore {
     private final Map<Long, NavigableMap<LocalDate, Long>> days = new HashMap<>();
 
     @Override
-    public synchronized void add(Collection<ClickTally> tallies) {
-        for (ClickTally t : tallies) {
-            days.computeIfAbsent(t.linkId(), id -> new TreeMap<>()).merge(t.day(), t.clicks(), Long::sum);
+    public synchronized void add(ClickTallies tallies) {
+        for (int i = 0; i < tallies.size(); i++) {
+            days.computeIfAbsent(tallies.linkId(i), id -> new TreeMap<>()).merge(tallies.day(i), tallies.counts()[i], Long::sum);
         }
     }
 

@@ -1,13 +1,13 @@
 package dev.shortr.store.sqlite;
 
 import dev.shortr.link.StoreException;
-import dev.shortr.visit.ClickTally;
+import dev.shortr.visit.ClickTallies;
+import dev.shortr.visit.TallyMap;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.Collection;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -98,28 +98,14 @@ final class ClickLog implements AutoCloseable {
         return this;
     }
 
-    /** The tallies of one add, summed per (link, day) and sorted, and the click_log row they make. */
-    record Batch(long[] keys, long[] counts, byte[] data) {
-        static Batch of(Collection<ClickTally> tallies) {
-            TallyMap sums = new TallyMap(tallies.size());
-            for (ClickTally t : tallies) {
-                sums.add(TallyMap.key(t.linkId(), t.day().toEpochDay()), t.clicks());
-            }
-            long[] keys = sums.sortedKeys();
-            long[] counts = new long[keys.length];
-            for (int i = 0; i < keys.length; i++) {
-                counts[i] = sums.get(keys[i]);
-            }
-            return new Batch(keys, counts, TallyBlob.tallies(keys, counts));
-        }
-    }
-
     /** Appends the tallies as one row; their counts are readable once this returns. */
-    void add(Collection<ClickTally> tallies) {
-        Batch batch = Batch.of(tallies); // before the writer: its thread is the one to spare
-        if (batch.keys.length == 0) {
+    void add(ClickTallies tallies) {
+        if (tallies.size() == 0) {
             return;
         }
+        long[] keys = tallies.keys();
+        long[] counts = tallies.counts();
+        byte[] data = TallyBlob.tallies(keys, counts); // before the writer: its thread is the one to spare
         if (failing) {
             // bounded memory while compactions fail (disk full, I/O errors): the aggregator keeps its tallies
             // and retries, its queue fills, and new clicks are dropped and counted
@@ -130,8 +116,7 @@ final class ClickLog implements AutoCloseable {
                         + ")", null);
             }
         }
-        writer.submit("add " + tallies.size() + " click tallies", s -> append(s, batch.data),
-                id -> merged(batch.keys, batch.counts, id));
+        writer.submit("add " + tallies.size() + " click tallies", s -> append(s, data), id -> merged(keys, counts, id));
     }
 
     /** In a writer unit deleting {@code linkId}: logs that its pending counts are void; returns the row id. */

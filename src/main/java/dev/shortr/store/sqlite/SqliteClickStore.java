@@ -1,7 +1,7 @@
 package dev.shortr.store.sqlite;
 
 import dev.shortr.visit.ClickStore;
-import dev.shortr.visit.ClickTally;
+import dev.shortr.visit.ClickTallies;
 import dev.shortr.visit.DailyClicks;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -37,8 +37,8 @@ public final class SqliteClickStore implements ClickStore {
     }
 
     @Override
-    public void add(Collection<ClickTally> tallies) {
-        if (!tallies.isEmpty()) {
+    public void add(ClickTallies tallies) {
+        if (tallies.size() > 0) {
             log.add(tallies);
         }
     }

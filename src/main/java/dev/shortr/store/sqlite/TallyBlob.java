@@ -1,5 +1,6 @@
 package dev.shortr.store.sqlite;
 
+import dev.shortr.visit.TallyMap;
 import java.util.Arrays;
 
 /**

@@ -1,5 +1,7 @@
 package dev.shortr.store.sqlite;
 
+import dev.shortr.visit.ClickTallies;
+import dev.shortr.visit.TallyMap;
 import dev.shortr.config.StoreConfig;
 import dev.shortr.visit.ClickTally;
 import java.nio.file.Files;
@@ -41,7 +43,7 @@ final class ClickLogRate {
                 for (int b = 0; b < batches; b++) {
                     List<ClickTally> batch = distinctTallies(random);
                     long t0 = System.nanoTime();
-                    ClickLog.Batch.of(batch);
+                    TallyBlob.tallies(ClickTallies.of(batch).keys(), ClickTallies.of(batch).counts());
                     long t1 = System.nanoTime();
                     clicks.add(batch);
                     long t2 = System.nanoTime();
@@ -79,7 +81,7 @@ final class ClickLogRate {
     private static void warmUp(SqliteClickStore clicks, ClickLog log, SplittableRandom random) {
         for (int i = 0; i < 5; i++) {
             clicks.add(distinctTallies(random));
-            ClickLog.Batch.of(distinctTallies(random));
+            ClickTallies.of(distinctTallies(random));
         }
         log.compact();
     }

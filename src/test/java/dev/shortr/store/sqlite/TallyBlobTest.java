@@ -1,5 +1,6 @@
 package dev.shortr.store.sqlite;
 
+import dev.shortr.visit.TallyMap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

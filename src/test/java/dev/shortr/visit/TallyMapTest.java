@@ -1,4 +1,4 @@
-package dev.shortr.store.sqlite;
+package dev.shortr.visit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.shortr.store.sqlite;
+package dev.shortr.visit;
 
 import java.util.Arrays;
 import java.util.BitSet;
@@ -7,13 +7,14 @@ import java.util.BitSet;
  * Click counts by (link, UTC day), the pair packed into one long {@link #key}, in a flat open-addressing
  * table (linear probing, at most 3/4 full): 16 bytes a slot and no object per entry. It also remembers
  * which days occur, so "every day of link X" costs one probe per day (one or two days in practice) rather
- * than a scan. Entries are never removed, only zeroed ({@link #forget}); the map is dropped whole once
- * compacted. Not thread-safe: {@link ClickLog} guards each map with its monitor.
+ * than a scan. Entries are never removed, only zeroed ({@link #forget}), or all dropped at once ({@link #clear}).
+ * Being flat arrays, a map holds no references: a big one costs a garbage collector nothing to scan, which is
+ * why the aggregator keeps its pending clicks in one. Not thread-safe.
  */
-final class TallyMap {
-    static final int DAY_BITS = 22; // epoch days up to year 13,453, as in the aggregator's keys
-    static final long DAY_MASK = (1L << DAY_BITS) - 1;
-    static final long MAX_LINK_ID = Long.MAX_VALUE >>> DAY_BITS;
+public final class TallyMap {
+    public static final int DAY_BITS = 22; // epoch days up to year 13,453
+    public static final long DAY_MASK = (1L << DAY_BITS) - 1;
+    public static final long MAX_LINK_ID = Long.MAX_VALUE >>> DAY_BITS;
     /** Probing a day at a time beats a full scan until a map spans this many distinct days. */
     private static final int MAX_PROBED_DAYS = 64;
     private static final int MIN_SLOTS = 64;
@@ -27,12 +28,12 @@ final class TallyMap {
     private int dayCount;
 
     /** A map that grows without rehashing beyond what {@code plannedEntries} need, then doubles if pushed. */
-    TallyMap(int plannedEntries) {
+    public TallyMap(int plannedEntries) {
         this.plannedSlots = Math.max(MIN_SLOTS, (int) Math.min(1 << 30, plannedEntries * 4L / 3 + 1));
         allocate(Math.min(plannedSlots, 1024));
     }
 
-    static long key(long linkId, long epochDay) {
+    public static long key(long linkId, long epochDay) {
         if (linkId < 0 || linkId > MAX_LINK_ID || epochDay < 0 || epochDay > DAY_MASK) {
             throw new IllegalArgumentException("click tally out of range: link " + linkId + ", epoch day " + epochDay
                     + " (links 0.." + MAX_LINK_ID + ", days 1970-01-01 plus 0.." + DAY_MASK + ")");
@@ -40,19 +41,19 @@ final class TallyMap {
         return (linkId << DAY_BITS) | epochDay;
     }
 
-    static long linkOf(long key) {
+    public static long linkOf(long key) {
         return key >>> DAY_BITS;
     }
 
-    static long dayOf(long key) {
+    public static long dayOf(long key) {
         return key & DAY_MASK;
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
-    void add(long key, long count) {
+    public void add(long key, long count) {
         if (count == 0) {
             return;
         }
@@ -75,20 +76,20 @@ final class TallyMap {
         }
     }
 
-    void addAll(long[] keys, long[] counts) {
+    public void addAll(long[] keys, long[] counts) {
         for (int i = 0; i < keys.length; i++) {
             add(keys[i], counts[i]);
         }
     }
 
     /** The count of {@code key}, 0 when absent. */
-    long get(long key) {
+    public long get(long key) {
         int i = slotOf(key);
         return table[2 * i] == key ? table[2 * i + 1] : 0;
     }
 
     /** All-days total of one link. */
-    long total(long linkId) {
+    public long total(long linkId) {
         if (linkId < 0 || linkId > MAX_LINK_ID) {
             return 0; // could not have been added; shifted, it would alias another link's key
         }
@@ -109,12 +110,12 @@ final class TallyMap {
     }
 
     @FunctionalInterface
-    interface DaySink {
+    public interface DaySink {
         void accept(long epochDay, long clicks);
     }
 
     /** Non-zero counts of one link for each day in [fromDay, toDay], oldest first. */
-    void daily(long linkId, long fromDay, long toDay, DaySink sink) {
+    public void daily(long linkId, long fromDay, long toDay, DaySink sink) {
         if (fromDay > toDay || toDay < 0 || fromDay > DAY_MASK || linkId < 0 || linkId > MAX_LINK_ID) {
             return;
         }
@@ -127,7 +128,7 @@ final class TallyMap {
     }
 
     /** Zeroes every count of one link (the link was deleted). */
-    void forget(long linkId) {
+    public void forget(long linkId) {
         if (linkId < 0 || linkId > MAX_LINK_ID) {
             return;
         }
@@ -149,7 +150,7 @@ final class TallyMap {
     }
 
     /** Every key, ascending: by link, then day, which is also click_days' primary key order. */
-    long[] sortedKeys() {
+    public long[] sortedKeys() {
         long[] keys = new long[size];
         int n = 0;
         for (int i = 0; i < slots; i++) {
@@ -159,6 +160,26 @@ final class TallyMap {
         }
         Arrays.sort(keys);
         return keys;
+    }
+
+    /** Drops every entry, keeping the table's size, so a map reused for each batch stops allocating. */
+    public void clear() {
+        if (size > 0) {
+            Arrays.fill(table, FREE);
+            size = 0;
+        }
+        days.clear();
+        dayCount = 0;
+    }
+
+    /** The entries as key-ordered arrays, which stay valid after the map changes. */
+    public ClickTallies snapshot() {
+        long[] keys = sortedKeys();
+        long[] counts = new long[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            counts[i] = get(keys[i]);
+        }
+        return new ClickTallies(keys, counts);
     }
 
     /** The slot holding {@code key}, or the free slot where it would go. */
