@@ -112,6 +112,7 @@ public final class Node implements AutoCloseable {
                     }
                 }
             });
+            Background.deprioritise(config.server().backgroundNice());
             Runtime.getRuntime().addShutdownHook(new Thread(node::close, "shutdown"));
             return node;
         } catch (InterruptedException e) {

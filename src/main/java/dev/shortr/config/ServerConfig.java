@@ -14,9 +14,12 @@ import java.time.Duration;
  * @param accessLog     one line per request on stdout
  * @param idleTimeout   keep-alive connections idle this long are closed
  * @param shutdownGrace how long a graceful shutdown waits for requests in flight
+ * @param backgroundNice Linux nice value (0..19) given to housekeeping threads (click aggregation, the JIT
+ *                      compilers), so they never take long time slices from an event loop on their core;
+ *                      0 leaves them alone
  */
 public record ServerConfig(String host, int port, int ioThreads, String publicUrl, int maxBodyBytes,
-                           boolean accessLog, Duration idleTimeout, Duration shutdownGrace) {
+                           boolean accessLog, Duration idleTimeout, Duration shutdownGrace, int backgroundNice) {
     public ServerConfig {
         Setting.SERVER_HOST.require(host);
         Setting.SERVER_PORT.require(port);
@@ -26,11 +29,12 @@ public record ServerConfig(String host, int port, int ioThreads, String publicUr
         Setting.SERVER_MAX_BODY_BYTES.require(maxBodyBytes);
         Setting.SERVER_IDLE_TIMEOUT.require(idleTimeout);
         Setting.SERVER_SHUTDOWN_GRACE.require(shutdownGrace);
+        Setting.SERVER_BACKGROUND_NICE.require(backgroundNice);
     }
 
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", 8080, Math.min(256, Runtime.getRuntime().availableProcessors()), null, 1 << 20,
-                false, Duration.ofSeconds(60), Duration.ofSeconds(10));
+                false, Duration.ofSeconds(60), Duration.ofSeconds(10), 10);
     }
 
     public String baseUrl() {

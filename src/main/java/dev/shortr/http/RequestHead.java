@@ -47,6 +47,7 @@ public final class RequestHead {
     private final int[] headers = new int[MAX_HEADERS * 4];
     private int headerCount;
     private String path;
+    private final PathView pathView = new PathView();
 
     /**
      * Parses the head starting at {@code buf}'s reader index. Returns the index just past the head's final
@@ -222,6 +223,42 @@ public final class RequestHead {
             path = buf.toString(targetStart, end - targetStart, StandardCharsets.US_ASCII);
         }
         return path;
+    }
+
+    /**
+     * The path as a view of the request's bytes, valid only during the call: reading it allocates nothing,
+     * and {@code subSequence} returns a {@code String} of just that part.
+     */
+    public CharSequence pathChars() {
+        return path != null ? path : pathView;
+    }
+
+    private final class PathView implements CharSequence {
+        @Override
+        public int length() {
+            return (queryAt < 0 ? targetEnd : queryAt) - targetStart;
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (index < 0 || index >= length()) {
+                throw new IndexOutOfBoundsException(index);
+            }
+            return (char) buf.getUnsignedByte(targetStart + index);
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            if (start < 0 || end > length() || start > end) {
+                throw new IndexOutOfBoundsException("[" + start + ", " + end + ") of " + length());
+            }
+            return buf.toString(targetStart + start, end - start, StandardCharsets.US_ASCII);
+        }
+
+        @Override
+        public String toString() {
+            return path();
+        }
     }
 
     /** What follows the first {@code ?}, or null when there is none. */

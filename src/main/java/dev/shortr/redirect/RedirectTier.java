@@ -35,6 +35,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,7 +68,14 @@ public final class RedirectTier implements FastPath {
     private final ClickQueue clicks;
     private final RedirectConfig config;
     private final String publicUrl;
-    private final Cache<String, Entry> cache;
+    private final Cache<CodeKey, Entry> cache;
+    /** One lookup key per event-loop thread, refilled for each request. */
+    private static final FastThreadLocal<CodeKey.Probe> PROBE = new FastThreadLocal<>() {
+        @Override
+        protected CodeKey.Probe initialValue() {
+            return CodeKey.probe();
+        }
+    };
     /** True when the cache is size-bounded by Caffeine; false when it holds all links, guarded by {@link #full}. */
     private final boolean evicting;
     private final LongAdder overflow = new LongAdder();
@@ -114,11 +122,21 @@ public final class RedirectTier implements FastPath {
 
     @Override
     public int tryServe(ChannelHandlerContext objects, ChannelHandlerContext wire, RequestHead req) {
-        String code = codeOf(req.path());
-        if (code == null) {
+        CharSequence path = req.pathChars();
+        int end = codeEnd(path);
+        if (end < 0) {
             return 0;
         }
-        Entry e = cache.getIfPresent(code);
+        long packed = CodeKey.pack(path, 1, end);
+        CodeKey key;
+        if (packed != 0) {
+            CodeKey.Probe probe = PROBE.get();
+            probe.setPacked(packed);
+            key = probe;
+        } else {
+            key = CodeKey.of(path.subSequence(1, end));
+        }
+        Entry e = cache.getIfPresent(key);
         if (e == null) {
             misses.increment();
             return 0;
@@ -127,19 +145,19 @@ public final class RedirectTier implements FastPath {
         boolean head = req.isHead();
         if (e instanceof Entry.Unknown u) {
             if (now >= u.deadlineMs()) {
-                cache.asMap().remove(code, u);
+                cache.asMap().remove(key, u);
                 misses.increment();
                 return 0;
             }
             hits.increment();
-            writeError(objects, req, code, null);
+            writeError(objects, req, key.code(), null);
             return 404;
         }
         hits.increment();
         Entry.Target t = (Entry.Target) e;
         Resolution.Reason gone = admit(t, now, head);
         if (gone != null) {
-            writeError(objects, req, code, gone);
+            writeError(objects, req, key.code(), gone);
             return 410;
         }
         count(t.status.code(), head);
@@ -181,21 +199,27 @@ public final class RedirectTier implements FastPath {
     }
 
     /** The code in {@code /code} or {@code /code/}, or null when the path cannot be a redirect. */
-    static String codeOf(String path) {
+    static String codeOf(CharSequence path) {
+        int end = codeEnd(path);
+        return end < 0 ? null : path.subSequence(1, end).toString();
+    }
+
+    /** Where the code in {@code /code} or {@code /code/} ends (it starts at 1), or -1. */
+    private static int codeEnd(CharSequence path) {
         int end = path.length();
         if (end > 2 && path.charAt(end - 1) == '/') {
             end--;
         }
         if (end < 2 || end - 1 > ShortCode.MAX_LENGTH || path.charAt(0) != '/') {
-            return null;
+            return -1;
         }
         for (int i = 1; i < end; i++) {
             char c = path.charAt(i);
             if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) {
-                return null;
+                return -1;
             }
         }
-        return path.substring(1, end);
+        return end;
     }
 
     /** Null when the redirect may proceed (and, for a GET of a limited link, consumes one click). */
@@ -394,14 +418,15 @@ public final class RedirectTier implements FastPath {
 
     /** Reads through the cache; concurrent misses for one code share one store read. */
     Entry load(String code) {
-        if (full() && cache.getIfPresent(code) == null) {
+        CodeKey key = CodeKey.of(code);
+        if (full() && cache.getIfPresent(key) == null) {
             overflow.increment(); // no room and nothing to evict: serve from the store, uncached
             return fetch(code);
         }
-        Entry e = cache.get(code, this::fetch);
+        Entry e = cache.get(key, k -> fetch(code));
         if (e instanceof Entry.Unknown u && System.currentTimeMillis() >= u.deadlineMs()) {
-            cache.asMap().remove(code, u);
-            e = cache.get(code, this::fetch);
+            cache.asMap().remove(key, u);
+            e = cache.get(key, k -> fetch(code));
         }
         return e;
     }
@@ -457,7 +482,7 @@ public final class RedirectTier implements FastPath {
 
     /** Drops whatever the cache holds for {@code code}; the next request reloads it. */
     public void invalidate(ShortCode code) {
-        Entry old = cache.asMap().remove(code.value());
+        Entry old = cache.asMap().remove(CodeKey.of(code.value()));
         if (old instanceof Entry.Target t && t.used != null && store.find(code).isEmpty()) {
             usage.remove(t.linkId);
         }
@@ -475,14 +500,14 @@ public final class RedirectTier implements FastPath {
                 if (full()) {
                     break;
                 }
-                cache.asMap().putIfAbsent(l.code().value(), target(l));
+                cache.asMap().putIfAbsent(CodeKey.of(l.code().value()), target(l));
             }
             loaded += page.items().size();
             after = page.nextAfterId();
         } while (after != 0 && loaded < config.cacheMaxEntries());
         // anything that changed while we were loading may have been put stale: drop it again
         for (var change : store.changesAfter(seqBefore, 100_000)) {
-            cache.invalidate(change.code().value());
+            cache.invalidate(CodeKey.of(change.code().value()));
         }
         log.info("redirect cache warmed with {} links in {} ms", loaded, (System.nanoTime() - started) / 1_000_000);
     }

@@ -46,6 +46,18 @@ class RequestHeadTest {
     }
 
     @Test
+    void thePathViewReadsTheBytesAndCutsStrings() {
+        assertThat(parse("GET /ab-c_1?q HTTP/1.1\r\n\r\n")).isPositive();
+        CharSequence p = head.pathChars();
+        assertThat(p.length()).isEqualTo(7);
+        assertThat(p.charAt(0)).isEqualTo('/');
+        assertThat(p.charAt(6)).isEqualTo('1');
+        assertThat(p.subSequence(1, 7)).isInstanceOf(String.class).hasToString("ab-c_1");
+        assertThat(p.toString()).isEqualTo("/ab-c_1");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.charAt(7)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
     void headerNamesMatchWhateverTheirCase() {
         assertThat(parse("HEAD /a HTTP/1.1\r\nACCEPT: application/json\r\n\r\n")).isPositive();
         assertThat(head.isHead()).isTrue();
