@@ -1,5 +1,7 @@
 package dev.shortr.api;
 
+import dev.shortr.analytics.AnalyticsStore;
+import dev.shortr.analytics.Stats;
 import dev.shortr.auth.ApiKeys;
 import dev.shortr.config.AuthConfig;
 import dev.shortr.config.RateLimitConfig;
@@ -19,12 +21,14 @@ public final class Api {
     private final LinksApi links;
     private final KeysApi keys;
     private final OpsApi ops;
+    private final StatsApi stats;
 
     public Api(Links links, ClickStore clicks, ApiKeys keys, LinkStore readiness, Supplier<String> metrics,
-               AuthConfig auth, RateLimitConfig rateLimit, String publicUrl) {
+               AuthConfig auth, RateLimitConfig rateLimit, String publicUrl, AnalyticsStore analytics) {
         this.limits = new RateLimits(rateLimit);
         Guard guard = new Guard(keys, limits);
         this.links = new LinksApi(links, clicks, guard, publicUrl, auth.anonymousCreate());
+        this.stats = new StatsApi(links, clicks, new Stats(analytics), analytics, guard);
         this.keys = new KeysApi(keys, guard);
         this.ops = new OpsApi(readiness, metrics);
     }
@@ -32,6 +36,7 @@ public final class Api {
     public void routes(Router r) {
         ops.routes(r);
         links.routes(r);
+        stats.routes(r);
         keys.routes(r);
     }
 

@@ -54,7 +54,6 @@ public final class LinksApi {
         r.add("GET", "/api/v1/links/{code}", "Get a link", guard.require(Scope.LINKS_READ, this::get));
         r.add("PATCH", "/api/v1/links/{code}", "Update a link", guard.require(Scope.LINKS_WRITE, this::update));
         r.add("DELETE", "/api/v1/links/{code}", "Delete a link", guard.require(Scope.LINKS_WRITE, this::delete));
-        r.add("GET", "/api/v1/links/{code}/stats", "Click statistics of a link", guard.require(Scope.STATS_READ, this::stats));
     }
 
     private Reply create(Request req, Caller caller) {
@@ -166,30 +165,6 @@ public final class LinksApi {
         Link current = visible(req, caller);
         links.delete(current.code());
         return Reply.empty(204);
-    }
-
-    private Reply stats(Request req, Caller caller) {
-        Link l = visible(req, caller);
-        LocalDate today = LocalDate.now(ZoneOffset.UTC);
-        LocalDate to = day(req, "to", today);
-        LocalDate from = day(req, "from", to.minusDays(29));
-        if (from.isAfter(to)) {
-            throw Json.invalid("from", "from must not be after to");
-        }
-        if (ChronoUnit.DAYS.between(from, to) > 366) {
-            throw Json.invalid("from", "at most 367 days per request");
-        }
-        List<DailyClicks> daily = clicks.daily(l.id(), from, to);
-        ObjectNode out = Json.MAPPER.createObjectNode();
-        out.put("code", l.code().value());
-        out.put("clicks", clicks.total(l.id()));
-        out.put("from", from.toString());
-        out.put("to", to.toString());
-        ArrayNode series = out.putArray("daily");
-        for (DailyClicks d : daily) {
-            series.addObject().put("day", d.day().toString()).put("clicks", d.clicks());
-        }
-        return Json.reply(200, out);
     }
 
     /** The link named in the path, if this caller may see it; 404 otherwise (existence is not leaked). */

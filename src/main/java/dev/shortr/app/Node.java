@@ -16,6 +16,10 @@ import dev.shortr.metrics.Metrics;
 import dev.shortr.metrics.TimedLinkStore;
 import dev.shortr.redirect.InvalidatingLinkStore;
 import dev.shortr.redirect.RedirectTier;
+import dev.shortr.analytics.Analytics;
+import dev.shortr.config.AnalyticsConfig;
+import dev.shortr.enrich.GeoLookup;
+import dev.shortr.enrich.UserAgents;
 import dev.shortr.visit.ClickAggregator;
 import dev.shortr.visit.ClickQueue;
 import java.io.PrintStream;
@@ -64,14 +68,16 @@ public final class Node implements AutoCloseable {
         try {
             // clicks: hot path -> bounded queue -> one aggregator -> store
             ClickQueue clickQueue = new ClickQueue(config.clicks().queueCapacity());
+            AnalyticsConfig ac = config.clicks().analytics();
+            Analytics analytics = new Analytics(stores.analytics(), ac, new UserAgents(10_000), geoLookup(ac.geoDatabase()));
             ClickAggregator aggregator = new ClickAggregator(clickQueue, stores.clicks(),
-                    config.clicks().flushInterval().toMillis(), config.clicks().maxBatch()).start();
+                    config.clicks().flushInterval().toMillis(), config.clicks().maxBatch(), analytics).start();
 
             // links: store (timed) -> redirect cache invalidation -> use cases
             LinkStore timed = new TimedLinkStore(stores.links(), metrics.registry());
             String publicUrl = config.server().publicUrl();
             RedirectTier redirects = new RedirectTier(timed, stores.clicks(),
-                    config.clicks().enabled() ? clickQueue : null, config.redirect(), publicUrl);
+                    config.clicks().enabled() ? clickQueue : null, config.redirect(), publicUrl, ac.trustForwardedFor());
             LinkStore linkStore = new InvalidatingLinkStore(timed, redirects);
             Links links = new Links(linkStore, new CodeGenerator(config.links().codeLength()),
                     new DomainBlocklist(config.links().blockedDomains()), clock);
@@ -79,7 +85,8 @@ public final class Node implements AutoCloseable {
 
             // routes: operations and API first, the catch-all redirect route last
             Router router = new Router();
-            Api api = new Api(links, stores.clicks(), keys, timed, metrics::scrape, config.auth(), config.rateLimit(), publicUrl);
+            Api api = new Api(links, stores.clicks(), keys, timed, metrics::scrape, config.auth(), config.rateLimit(), publicUrl,
+                    stores.analytics());
             api.routes(router);
             router.add("GET", "/{code}", "Follow a short link", redirects::handle);
 
@@ -112,6 +119,21 @@ public final class Node implements AutoCloseable {
                     }
                 }
             });
+            Thread.ofPlatform().name("visit-purge").daemon(true).start(() -> {
+                while (!node.closing.get()) {
+                    try {
+                        long purged = analytics.purge(System.currentTimeMillis());
+                        if (purged > 0) {
+                            log.info("purged {} visits older than {} days", purged, ac.visitRetentionDays());
+                        }
+                        Thread.sleep(3_600_000);
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (RuntimeException e) {
+                        log.warn("purging old visits failed: {}", e.toString());
+                    }
+                }
+            });
             Background.deprioritise(config.server().backgroundNice());
             Runtime.getRuntime().addShutdownHook(new Thread(node::close, "shutdown"));
             return node;
@@ -123,6 +145,23 @@ public final class Node implements AutoCloseable {
             closeQuietly(stores);
             throw e;
         }
+    }
+
+    /** The GeoIP database {@code clicks.geoDatabase} names: a file, {@code auto} (scripts/geo.sh's, if fetched) or {@code none}. */
+    static GeoLookup geoLookup(String setting) {
+        if (setting.equals("none")) {
+            return GeoLookup.none();
+        }
+        java.nio.file.Path file = setting.equals("auto")
+                ? java.nio.file.Path.of(System.getProperty("user.home"), ".cache", "shortr", "geo", "geo-whois-asn-country.mmdb")
+                : java.nio.file.Path.of(setting);
+        if (setting.equals("auto") && !java.nio.file.Files.isRegularFile(file)) {
+            log.info("no GeoIP database at {} (scripts/geo.sh fetches a free one): clicks get no country", file);
+            return GeoLookup.none();
+        }
+        GeoLookup geo = GeoLookup.open(file);
+        log.info("GeoIP database: {}", file);
+        return geo;
     }
 
     private static void printFirstAdminKey(ApiKeys keys, PrintStream console) {

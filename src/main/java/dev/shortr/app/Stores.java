@@ -3,9 +3,8 @@ package dev.shortr.app;
 import dev.shortr.auth.KeyStore;
 import dev.shortr.config.StoreConfig;
 import dev.shortr.link.LinkStore;
-import dev.shortr.store.memory.MemoryClickStore;
-import dev.shortr.store.memory.MemoryKeyStore;
-import dev.shortr.store.memory.MemoryLinkStore;
+import dev.shortr.analytics.AnalyticsStore;
+import dev.shortr.store.sqlite.SqliteAnalyticsStore;
 import dev.shortr.store.sqlite.SqliteClickStore;
 import dev.shortr.store.sqlite.SqliteDatabase;
 import dev.shortr.store.sqlite.SqliteKeyStore;
@@ -17,12 +16,14 @@ public final class Stores implements AutoCloseable {
     private final LinkStore links;
     private final ClickStore clicks;
     private final KeyStore keys;
+    private final AnalyticsStore analytics;
     private final AutoCloseable resource;
 
-    Stores(LinkStore links, ClickStore clicks, KeyStore keys, AutoCloseable resource) {
+    Stores(LinkStore links, ClickStore clicks, KeyStore keys, AnalyticsStore analytics, AutoCloseable resource) {
         this.links = links;
         this.clicks = clicks;
         this.keys = keys;
+        this.analytics = analytics;
         this.resource = resource;
     }
 
@@ -32,12 +33,7 @@ public final class Stores implements AutoCloseable {
             throw new IllegalArgumentException("store '" + config.url() + "' is not supported yet; use sqlite");
         }
         SqliteDatabase db = SqliteDatabase.open(config);
-        return new Stores(new SqliteLinkStore(db), new SqliteClickStore(db), new SqliteKeyStore(db), db);
-    }
-
-    /** In-memory stores, for tests and throwaway demos. */
-    public static Stores inMemory() {
-        return new Stores(new MemoryLinkStore(), new MemoryClickStore(), new MemoryKeyStore(), () -> {});
+        return new Stores(new SqliteLinkStore(db), new SqliteClickStore(db), new SqliteKeyStore(db), new SqliteAnalyticsStore(db), db);
     }
 
     public LinkStore links() {
@@ -50,6 +46,10 @@ public final class Stores implements AutoCloseable {
 
     public KeyStore keys() {
         return keys;
+    }
+
+    public AnalyticsStore analytics() {
+        return analytics;
     }
 
     @Override

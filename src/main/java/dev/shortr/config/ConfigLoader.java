@@ -95,7 +95,11 @@ public final class ConfigLoader {
                 new RedirectConfig(integer(v, REDIRECT_PERMANENT_CACHE_SECONDS), number(v, REDIRECT_CACHE_MAX_ENTRIES),
                         (Duration) v.get(REDIRECT_NEGATIVE_TTL)),
                 new ClicksConfig((Boolean) v.get(CLICKS_ENABLED), integer(v, CLICKS_QUEUE_CAPACITY),
-                        (Duration) v.get(CLICKS_FLUSH_INTERVAL), integer(v, CLICKS_MAX_BATCH)),
+                        (Duration) v.get(CLICKS_FLUSH_INTERVAL), integer(v, CLICKS_MAX_BATCH),
+                        new AnalyticsConfig((Boolean) v.get(CLICKS_TRACKING), (String) v.get(CLICKS_IP_STORAGE),
+                                (Boolean) v.get(CLICKS_HONOUR_DNT), (Boolean) v.get(CLICKS_FULL_REFERRER),
+                                integer(v, CLICKS_VISIT_RETENTION_DAYS), (Boolean) v.get(CLICKS_TRUST_FORWARDED_FOR),
+                                (String) v.get(CLICKS_GEO_DATABASE))),
                 new AuthConfig((Boolean) v.get(AUTH_ANONYMOUS_CREATE)),
                 new RateLimitConfig((Boolean) v.get(RATE_LIMIT_ENABLED), number(v, RATE_LIMIT_PER_KEY),
                         number(v, RATE_LIMIT_PER_IP), number(v, RATE_LIMIT_ANONYMOUS_CREATE)));

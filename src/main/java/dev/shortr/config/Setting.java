@@ -44,6 +44,17 @@ enum Setting {
     CLICKS_QUEUE_CAPACITY("clicks.queueCapacity", Kind.INT, Rule.range(1, 1 << 24), c -> c.clicks().queueCapacity(), null),
     CLICKS_FLUSH_INTERVAL("clicks.flushInterval", Kind.DURATION, Rule.POSITIVE, c -> c.clicks().flushInterval(), null),
     CLICKS_MAX_BATCH("clicks.maxBatch", Kind.INT, Rule.range(1, 1_000_000), c -> c.clicks().maxBatch(), null),
+    CLICKS_TRACKING("clicks.tracking", Kind.BOOL, Rule.ANY, c -> c.clicks().analytics().tracking(), "SHORTR_TRACKING"),
+    CLICKS_IP_STORAGE("clicks.ipStorage", Kind.TEXT, Rule.oneOf("none", "anonymised", "full"),
+            c -> c.clicks().analytics().ipStorage(), null),
+    CLICKS_HONOUR_DNT("clicks.honourDoNotTrack", Kind.BOOL, Rule.ANY, c -> c.clicks().analytics().honourDoNotTrack(), null),
+    CLICKS_FULL_REFERRER("clicks.fullReferrer", Kind.BOOL, Rule.ANY, c -> c.clicks().analytics().fullReferrer(), null),
+    CLICKS_VISIT_RETENTION_DAYS("clicks.visitRetentionDays", Kind.INT, Rule.range(0, 36_500),
+            c -> c.clicks().analytics().visitRetentionDays(), null),
+    CLICKS_TRUST_FORWARDED_FOR("clicks.trustForwardedFor", Kind.BOOL, Rule.ANY,
+            c -> c.clicks().analytics().trustForwardedFor(), null),
+    CLICKS_GEO_DATABASE("clicks.geoDatabase", Kind.TEXT, Rule.NOT_BLANK, c -> c.clicks().analytics().geoDatabase(),
+            "SHORTR_GEO_DATABASE"),
 
     AUTH_ANONYMOUS_CREATE("auth.anonymousCreate", Kind.BOOL, Rule.ANY, c -> c.auth().anonymousCreate(), "SHORTR_ANONYMOUS_CREATE"),
 
@@ -158,6 +169,11 @@ enum Setting {
             }
             return null;
         };
+
+        static Rule oneOf(String... allowed) {
+            java.util.List<String> ok = java.util.List.of(allowed);
+            return v -> ok.contains(v.toString()) ? null : "must be one of " + String.join(", ", ok) + ", got '" + v + "'";
+        }
 
         static Rule range(long min, long max) {
             return v -> {

@@ -59,7 +59,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (busy) {
-            if (backlog.size() > 64) { // a client pipelining without reading: stop feeding it
+            // reading stops (autoRead off) while busy, so this holds at most what one read brought in; beyond
+            // that bound a client is pipelining without reading its answers
+            if (backlog.size() > 4096) {
                 ReferenceCountUtil.release(msg);
                 ctx.close();
                 return;

@@ -273,7 +273,11 @@ public final class RequestHead {
 
     /** The first value of header {@code lowerCaseName}, or null; bytes above 0x7f are read as ISO-8859-1. */
     public String header(String lowerCaseName) {
-        byte[] name = lowerCaseName.getBytes(StandardCharsets.US_ASCII);
+        return header(lowerCaseName.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** As {@link #header(String)}, with the name already in lower-case ASCII bytes: allocates only the value. */
+    public String header(byte[] name) {
         for (int h = 0; h < headerCount * 4; h += 4) {
             if (headers[h + 1] - headers[h] == name.length && nameIs(headers[h], name)) {
                 return buf.toString(headers[h + 2], headers[h + 3] - headers[h + 2], StandardCharsets.ISO_8859_1);

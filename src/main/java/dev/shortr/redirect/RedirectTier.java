@@ -68,6 +68,7 @@ public final class RedirectTier implements FastPath {
     private final ClickQueue clicks;
     private final RedirectConfig config;
     private final String publicUrl;
+    private final boolean keepForwardedFor;
     private final Cache<CodeKey, Entry> cache;
     /** One lookup key per event-loop thread, refilled for each request. */
     private static final FastThreadLocal<CodeKey.Probe> PROBE = new FastThreadLocal<>() {
@@ -96,6 +97,13 @@ public final class RedirectTier implements FastPath {
      * @param publicUrl base of short URLs, or null to use the request's Host
      */
     public RedirectTier(LinkStore store, ClickStore clickStore, ClickQueue clicks, RedirectConfig config, String publicUrl) {
+        this(store, clickStore, clicks, config, publicUrl, false);
+    }
+
+    /** @param keepForwardedFor queue each click's {@code X-Forwarded-For}, for a node behind trusted proxies */
+    public RedirectTier(LinkStore store, ClickStore clickStore, ClickQueue clicks, RedirectConfig config, String publicUrl,
+                        boolean keepForwardedFor) {
+        this.keepForwardedFor = keepForwardedFor;
         this.store = store;
         this.clickStore = clickStore;
         this.clicks = clicks;
@@ -161,9 +169,7 @@ public final class RedirectTier implements FastPath {
             return 410;
         }
         count(t.status.code(), head);
-        if (!head) {
-            recordClick(t, now);
-        }
+        recordClick(t, now, head, req);
         writeRedirect(wire, t, t.forwardQuery ? req.rawQuery() : null, now, req.keepAlive(), req.http10());
         return t.status.code();
     }
@@ -274,10 +280,33 @@ public final class RedirectTier implements FastPath {
         return cacheControls.computeIfAbsent(seconds, s -> AsciiString.cached("public, max-age=" + s));
     }
 
-    private void recordClick(Entry.Target t, long now) {
-        if (clicks != null) {
-            clicks.offer(new Click(t.linkId, now));
+    private static final byte[] USER_AGENT = "user-agent".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] REFERER = "referer".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DNT = "dnt".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SEC_GPC = "sec-gpc".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] X_FORWARDED_FOR = "x-forwarded-for".getBytes(StandardCharsets.US_ASCII);
+
+    /** Queues the click (a HEAD is queued too, flagged, to be counted apart) with the raw facts to enrich later. */
+    private void recordClick(Entry.Target t, long now, boolean head, RequestHead req) {
+        if (clicks == null) {
+            return;
         }
+        int flags = (head ? Click.HEAD : 0)
+                | ("1".equals(req.header(DNT)) || "1".equals(req.header(SEC_GPC)) ? Click.PRIVATE : 0);
+        java.net.InetSocketAddress peer = req.remote();
+        clicks.offer(new Click(t.linkId, now, flags, peer == null ? null : peer.getAddress(), req.header(USER_AGENT),
+                req.header(REFERER), keepForwardedFor ? req.header(X_FORWARDED_FOR) : null));
+    }
+
+    private void recordClick(Entry.Target t, long now, boolean head, Request req) {
+        if (clicks == null) {
+            return;
+        }
+        int flags = (head ? Click.HEAD : 0)
+                | ("1".equals(req.header("dnt")) || "1".equals(req.header("sec-gpc")) ? Click.PRIVATE : 0);
+        java.net.InetSocketAddress peer = req.remote();
+        clicks.offer(new Click(t.linkId, now, flags, peer == null ? null : peer.getAddress(), req.header("user-agent"),
+                req.header("referer"), keepForwardedFor ? req.header("x-forwarded-for") : null));
     }
 
     private void count(int status, boolean head) {
@@ -369,9 +398,7 @@ public final class RedirectTier implements FastPath {
             return error(code, gone, json);
         }
         count(t.status.code(), head);
-        if (!head) {
-            recordClick(t, now);
-        }
+        recordClick(t, now, head, req);
         return Reply.empty(t.status.code())
                 .header("location", location(t, req.rawQuery()).toString())
                 .header("cache-control", cacheControl(t, now).toString())

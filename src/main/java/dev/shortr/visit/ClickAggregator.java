@@ -29,11 +29,15 @@ public final class ClickAggregator implements AutoCloseable {
     private final ClickStore store;
     private final long flushMillis;
     private final int maxBatch;
+    private final VisitRecorder visits;
     private final Thread thread;
     private final ExecutorService flusher = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform()
             .name("click-flush").daemon(true).unstarted(r));
     private final LongAdder flushed = new LongAdder();
     private final LongAdder flushFailures = new LongAdder();
+    private final LongAdder enrichFailures = new LongAdder();
+    /** Clicks since the last flush started, for the maxBatch trigger. */
+    private long pendingEvents;
     private volatile boolean running = true;
 
     // owned by the aggregator thread
@@ -45,9 +49,24 @@ public final class ClickAggregator implements AutoCloseable {
     private long pendingClicks;
     private CompletableFuture<Void> inFlight;
     private ClickTallies inFlightTallies;
+    /** Visit batches drained but not yet written, oldest first; written (and retried) with each flush. */
+    private final java.util.ArrayDeque<VisitRecorder.Batch> visitBatches = new java.util.ArrayDeque<>();
+    private Progress inFlightProgress;
+
+    /** How far a flush got, so a retry repeats only what did not happen. Written by the flush thread. */
+    private static final class Progress {
+        volatile boolean totalsStored;
+        volatile int visitBatchesWritten;
+    }
     private long inFlightClicks;
 
     public ClickAggregator(ClickQueue queue, ClickStore store, long flushMillis, int maxBatch) {
+        this(queue, store, flushMillis, maxBatch, VisitRecorder.NONE);
+    }
+
+    /** @param visits enrichment and analytics of each click, written with every flush */
+    public ClickAggregator(ClickQueue queue, ClickStore store, long flushMillis, int maxBatch, VisitRecorder visits) {
+        this.visits = visits;
         this.queue = queue;
         this.store = store;
         this.flushMillis = flushMillis;
@@ -76,7 +95,7 @@ public final class ClickAggregator implements AutoCloseable {
                 int drained = queue.drain(this::fold, DRAIN_MAX);
                 settle();
                 long now = System.currentTimeMillis();
-                if (inFlight == null && pendingClicks > 0 && (pendingClicks >= maxBatch || now >= nextFlush)) {
+                if (inFlight == null && !idle() && (pendingEvents >= maxBatch || now >= nextFlush)) {
                     startFlush();
                     nextFlush = now + flushMillis;
                 }
@@ -100,23 +119,40 @@ public final class ClickAggregator implements AutoCloseable {
                 inFlight.handle((v, e) -> null).join();
                 settle();
             }
-            if (pendingClicks == 0) {
+            if (idle()) {
                 return;
             }
             startFlush();
             inFlight.handle((v, e) -> null).join();
             settle();
-            if (pendingClicks == 0) {
+            if (idle()) {
                 return;
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100L * attempt));
         }
-        log.error("click aggregator stopped with {} clicks it could not store", pendingClicks);
+        log.error("click aggregator stopped with {} clicks and {} analytics batches it could not store", pendingClicks,
+                visitBatches.size());
     }
 
     private void fold(Click c) {
-        pending.add(TallyMap.key(c.linkId(), Math.floorDiv(c.epochMs(), MS_PER_DAY)), 1);
-        pendingClicks++;
+        try {
+            visits.record(c);
+        } catch (RuntimeException e) {
+            enrichFailures.increment(); // one odd click must never cost the count of the others
+            if (enrichFailures.sum() == 1) {
+                log.warn("a click could not be enriched (counted anyway): {}", e.toString());
+            }
+        }
+        pendingEvents++;
+        if (!c.head()) {
+            pending.add(TallyMap.key(c.linkId(), Math.floorDiv(c.epochMs(), MS_PER_DAY)), 1);
+            pendingClicks++;
+        }
+    }
+
+    /** Nothing recorded since the last flush, and nothing waiting to be written again. */
+    private boolean idle() {
+        return pendingEvents == 0 && pendingClicks == 0 && visitBatches.isEmpty();
     }
 
     private void startFlush() {
@@ -125,7 +161,22 @@ public final class ClickAggregator implements AutoCloseable {
         inFlightClicks = pendingClicks;
         pending.clear();
         pendingClicks = 0;
-        inFlight = CompletableFuture.runAsync(() -> store.add(tallies), flusher);
+        pendingEvents = 0;
+        VisitRecorder.Batch drained = visits.drain();
+        if (drained != null) {
+            visitBatches.add(drained);
+        }
+        java.util.List<VisitRecorder.Batch> batches = java.util.List.copyOf(visitBatches);
+        Progress progress = new Progress();
+        inFlightProgress = progress;
+        inFlight = CompletableFuture.runAsync(() -> {
+            store.add(tallies); // the totals first: they are what max-clicks limits and the API's "clicks" read
+            progress.totalsStored = true;
+            for (VisitRecorder.Batch b : batches) {
+                b.write();
+                progress.visitBatchesWritten++;
+            }
+        }, flusher);
     }
 
     /** Accounts for a finished flush: success is counted and announced, failure folds back in. */
@@ -136,19 +187,28 @@ public final class ClickAggregator implements AutoCloseable {
         CompletableFuture<Void> done = inFlight;
         ClickTallies tallies = inFlightTallies;
         long clicks = inFlightClicks;
+        Progress progress = inFlightProgress;
         inFlight = null;
         inFlightTallies = null;
         inFlightClicks = 0;
+        inFlightProgress = null;
+        for (int i = 0; i < progress.visitBatchesWritten; i++) {
+            visitBatches.poll();
+        }
+        if (progress.totalsStored) {
+            flushed.add(clicks);
+        }
         if (done.isCompletedExceptionally()) {
             flushFailures.increment();
             Throwable cause = done.handle((v, e) -> e).join();
-            log.warn("click flush of {} tallies ({} clicks) failed, will retry: {}", tallies.size(), clicks,
-                    cause == null ? "unknown" : cause.toString());
-            pending.addAll(tallies.keys(), tallies.counts());
-            pendingClicks += clicks;
+            log.warn("click flush ({} clicks{}, {} analytics batches waiting) failed, will retry: {}", clicks,
+                    progress.totalsStored ? " stored" : "", visitBatches.size(), cause == null ? "unknown" : cause.toString());
+            if (!progress.totalsStored) {
+                pending.addAll(tallies.keys(), tallies.counts());
+                pendingClicks += clicks;
+            }
             return;
         }
-        flushed.add(clicks);
     }
 
     /** Stops once the queue is drained and everything is flushed (waits up to 15 s). */

@@ -44,8 +44,10 @@ class ClicksIT {
             assertThat(d.get("clicks").asLong()).isEqualTo(37);
         });
 
+        assertThat(stats.get("totals").get("clicks").asLong()).as("range totals %s", stats.get("totals")).isEqualTo(37);
+        assertThat(stats.get("totals").get("heads").asLong()).as("HEADs are counted apart").isEqualTo(6);
         assertThat(node.metric("shortr_clicks_accepted_total") - acceptedBefore)
-                .as("clicks accepted into the queue by these requests").isEqualTo(37);
+                .as("events accepted into the queue by these requests: 37 GETs and 6 HEADs").isEqualTo(43);
         assertThat(node.metric("shortr_clicks_dropped_total")).as("dropped clicks").isZero();
     }
 

@@ -1,0 +1,49 @@
+package dev.shortr.analytics;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BinaryOperator;
+import java.util.function.Consumer;
+
+/**
+ * Port to where analytics live. A {@code scope} is a set of link ids, or null for the whole instance. Hours
+ * are UTC epoch hours, days UTC epoch days; ranges are half-open {@code [from, to)}.
+ */
+public interface AnalyticsStore {
+    /** Link id under which instance-wide uniques are kept (no link has id 0). */
+    long INSTANCE = 0;
+
+    /** Adds one flush's counters and sketches and appends its visits, in one transaction. Durable on return. */
+    void write(Batch batch, BinaryOperator<byte[]> mergeSketches);
+
+    /**
+     * One flush's worth. Keys: hours by {@link HourKey}, dimensions by {@link DimKey}, unique-visitor sketches by
+     * {@link DayKey} (merged into what is stored with the given operator), and one encoded visit chunk.
+     */
+    record Batch(Map<HourKey, long[]> hours, Map<DimKey, long[]> dims, Map<DayKey, byte[]> sketches, VisitChunk visits) {}
+
+    record HourKey(long linkId, long hour) {}
+
+    record DimKey(long linkId, long day, Dim dim, String value) {}
+
+    record DayKey(long linkId, long day) {}
+
+    /** Per-hour counts of the scope, summed over its links, hours without clicks omitted, oldest first. */
+    List<Map.Entry<Long, Counts>> hours(Collection<Long> scope, long fromHour, long toHour);
+
+    /** The {@code limit} values of {@code dim} with the most clicks in the range, most first. */
+    List<Map.Entry<String, Counts>> top(Collection<Long> scope, Dim dim, long fromDay, long toDay, int limit);
+
+    /** The stored unique-visitor sketches of the scope's link-days in the range (instance-wide when scope is null). */
+    List<byte[]> sketches(Collection<Long> scope, long fromDay, long toDay);
+
+    /** Visits of the scope in {@code [fromMs, toMs)}, oldest first, streamed: nothing is held in memory. */
+    void visits(Collection<Long> scope, long fromMs, long toMs, Consumer<Visit> sink);
+
+    /** Deletes visit chunks that end before {@code beforeMs}; returns the visits deleted. */
+    long purgeVisits(long beforeMs);
+
+    /** The unique-visitor salt of a UTC day, creating (and keeping) a random one on first use; older salts are dropped. */
+    byte[] salt(long day, java.util.function.Supplier<byte[]> fresh);
+}

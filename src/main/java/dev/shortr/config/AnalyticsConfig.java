@@ -1,0 +1,26 @@
+package dev.shortr.config;
+
+/**
+ * What the aggregator records about each click, beyond counting it.
+ *
+ * @param tracking          false counts clicks (and bots apart) but records nothing about visitors
+ * @param ipStorage         {@code none}, {@code anonymised} (a /24 or /48 network, the default) or {@code full}
+ * @param honourDoNotTrack  a visit sending {@code DNT: 1} or {@code Sec-GPC: 1} is counted but not tracked
+ * @param fullReferrer      keep the whole referrer in the visit log, not only its host
+ * @param visitRetentionDays raw visits older than this are purged; 0 keeps no raw visits
+ * @param trustForwardedFor take the client address from {@code X-Forwarded-For} (only behind a proxy you run)
+ * @param geoDatabase       a MaxMind-format {@code .mmdb} file, {@code auto} (the free country database that
+ *                          {@code scripts/geo.sh} fetches, when present) or {@code none}
+ */
+public record AnalyticsConfig(boolean tracking, String ipStorage, boolean honourDoNotTrack, boolean fullReferrer,
+                              int visitRetentionDays, boolean trustForwardedFor, String geoDatabase) {
+    public AnalyticsConfig {
+        Setting.CLICKS_IP_STORAGE.require(ipStorage);
+        Setting.CLICKS_VISIT_RETENTION_DAYS.require(visitRetentionDays);
+        Setting.CLICKS_GEO_DATABASE.require(geoDatabase);
+    }
+
+    public static AnalyticsConfig defaults() {
+        return new AnalyticsConfig(true, "anonymised", false, false, 90, false, "auto");
+    }
+}

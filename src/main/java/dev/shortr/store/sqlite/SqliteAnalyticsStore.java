@@ -1,0 +1,237 @@
+package dev.shortr.store.sqlite;
+
+import dev.shortr.analytics.AnalyticsStore;
+import dev.shortr.analytics.Counts;
+import dev.shortr.analytics.Dim;
+import dev.shortr.analytics.Visit;
+import dev.shortr.analytics.VisitChunk;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BinaryOperator;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * {@link AnalyticsStore} on a {@link SqliteDatabase}: counters are upserted, sketches merged on the writer
+ * thread, visits appended as one chunk per flush. A scope goes to SQLite as one JSON array parameter.
+ */
+public final class SqliteAnalyticsStore implements AnalyticsStore {
+    private static final String HOUR_UP = "INSERT INTO click_hours (link_id, hour, clicks, bots, heads) VALUES (?, ?, ?, ?, ?) "
+            + "ON CONFLICT (link_id, hour) DO UPDATE SET clicks = clicks + excluded.clicks, bots = bots + excluded.bots, "
+            + "heads = heads + excluded.heads";
+    private static final String DIM_UP = "INSERT INTO click_dims (link_id, day, dim, value, clicks, bots) VALUES (?, ?, ?, ?, ?, ?) "
+            + "ON CONFLICT (link_id, day, dim, value) DO UPDATE SET clicks = clicks + excluded.clicks, bots = bots + excluded.bots";
+    private static final String SKETCH_GET = "SELECT sketch FROM click_uniques WHERE link_id = ? AND day = ?";
+    private static final String SKETCH_PUT = "INSERT INTO click_uniques (link_id, day, sketch) VALUES (?, ?, ?) "
+            + "ON CONFLICT (link_id, day) DO UPDATE SET sketch = excluded.sketch";
+    private static final String CHUNK_ADD = "INSERT INTO visit_chunks (first_at, last_at, visits, data) VALUES (?, ?, ?, ?)";
+    private static final String IN_SCOPE = " link_id IN (SELECT value FROM json_each(?)) ";
+    private static final int BATCH = 4096;
+
+    private final SqliteDatabase db;
+
+    public SqliteAnalyticsStore(SqliteDatabase db) {
+        this.db = db;
+    }
+
+    @Override
+    public void write(Batch batch, BinaryOperator<byte[]> merge) {
+        db.write("add analytics of " + batch.hours().size() + " link-hours", s -> {
+            PreparedStatement hours = s.prepare(HOUR_UP);
+            int n = 0;
+            for (Map.Entry<HourKey, long[]> e : batch.hours().entrySet()) {
+                long[] c = e.getValue();
+                hours.setLong(1, e.getKey().linkId());
+                hours.setLong(2, e.getKey().hour());
+                hours.setLong(3, c[0]);
+                hours.setLong(4, c[1]);
+                hours.setLong(5, c[2]);
+                hours.addBatch();
+                if (++n % BATCH == 0) {
+                    hours.executeBatch();
+                }
+            }
+            hours.executeBatch();
+            PreparedStatement dims = s.prepare(DIM_UP);
+            for (Map.Entry<DimKey, long[]> e : batch.dims().entrySet()) {
+                DimKey k = e.getKey();
+                dims.setLong(1, k.linkId());
+                dims.setLong(2, k.day());
+                dims.setInt(3, k.dim().code);
+                dims.setString(4, k.value());
+                dims.setLong(5, e.getValue()[0]);
+                dims.setLong(6, e.getValue()[1]);
+                dims.addBatch();
+                if (++n % BATCH == 0) {
+                    dims.executeBatch();
+                }
+            }
+            dims.executeBatch();
+            for (Map.Entry<DayKey, byte[]> e : batch.sketches().entrySet()) {
+                mergeSketch(s, e.getKey(), e.getValue(), merge);
+            }
+            VisitChunk v = batch.visits();
+            if (v != null && v.count() > 0) {
+                PreparedStatement add = s.prepare(CHUNK_ADD);
+                add.setLong(1, v.firstMs());
+                add.setLong(2, v.lastMs());
+                add.setInt(3, v.count());
+                add.setBytes(4, v.data());
+                add.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    private static void mergeSketch(Session s, DayKey k, byte[] sketch, BinaryOperator<byte[]> merge) throws SQLException {
+        PreparedStatement get = s.prepare(SKETCH_GET);
+        get.setLong(1, k.linkId());
+        get.setLong(2, k.day());
+        byte[] stored = null;
+        try (ResultSet rs = get.executeQuery()) {
+            if (rs.next()) {
+                stored = rs.getBytes(1);
+            }
+        }
+        PreparedStatement put = s.prepare(SKETCH_PUT);
+        put.setLong(1, k.linkId());
+        put.setLong(2, k.day());
+        put.setBytes(3, stored == null ? sketch : merge.apply(stored, sketch));
+        put.executeUpdate();
+    }
+
+    @Override
+    public List<Map.Entry<Long, Counts>> hours(Collection<Long> scope, long fromHour, long toHour) {
+        String sql = "SELECT hour, sum(clicks), sum(bots), sum(heads) FROM click_hours WHERE hour >= ? AND hour < ?"
+                + (scope == null ? "" : " AND" + IN_SCOPE) + " GROUP BY hour ORDER BY hour";
+        return db.read("hourly clicks", s -> {
+            PreparedStatement q = s.prepare(sql);
+            q.setLong(1, fromHour);
+            q.setLong(2, toHour);
+            if (scope != null) {
+                q.setString(3, json(scope));
+            }
+            List<Map.Entry<Long, Counts>> out = new ArrayList<>();
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    out.add(Map.entry(rs.getLong(1), new Counts(rs.getLong(2), rs.getLong(3), rs.getLong(4))));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<Map.Entry<String, Counts>> top(Collection<Long> scope, Dim dim, long fromDay, long toDay, int limit) {
+        String sql = "SELECT value, sum(clicks) AS c, sum(bots) FROM click_dims WHERE day >= ? AND day < ? AND dim = ?"
+                + (scope == null ? "" : " AND" + IN_SCOPE) + " GROUP BY value ORDER BY c DESC, value LIMIT ?";
+        return db.read("top " + dim.plural, s -> {
+            PreparedStatement q = s.prepare(sql);
+            int i = 1;
+            q.setLong(i++, fromDay);
+            q.setLong(i++, toDay);
+            q.setInt(i++, dim.code);
+            if (scope != null) {
+                q.setString(i++, json(scope));
+            }
+            q.setInt(i, limit);
+            List<Map.Entry<String, Counts>> out = new ArrayList<>();
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    out.add(Map.entry(rs.getString(1), new Counts(rs.getLong(2), rs.getLong(3), 0)));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public List<byte[]> sketches(Collection<Long> scope, long fromDay, long toDay) {
+        String sql = "SELECT sketch FROM click_uniques WHERE day >= ? AND day < ? AND"
+                + (scope == null ? " link_id = " + INSTANCE : IN_SCOPE);
+        return db.read("unique-visitor sketches", s -> {
+            PreparedStatement q = s.prepare(sql);
+            q.setLong(1, fromDay);
+            q.setLong(2, toDay);
+            if (scope != null) {
+                q.setString(3, json(scope));
+            }
+            List<byte[]> out = new ArrayList<>();
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getBytes(1));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void visits(Collection<Long> scope, long fromMs, long toMs, Consumer<Visit> sink) {
+        java.util.Set<Long> ids = scope == null ? null : java.util.Set.copyOf(scope);
+        db.read("visits", s -> {
+            PreparedStatement q = s.prepare("SELECT data FROM visit_chunks WHERE last_at >= ? AND first_at < ? ORDER BY id");
+            q.setLong(1, fromMs);
+            q.setLong(2, toMs);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    VisitChunk.read(rs.getBytes(1), v -> {
+                        if (v.atMs() >= fromMs && v.atMs() < toMs && (ids == null || ids.contains(v.linkId()))) {
+                            sink.accept(v);
+                        }
+                    });
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public long purgeVisits(long beforeMs) {
+        return db.write("purge visits before " + beforeMs, s -> {
+            PreparedStatement count = s.prepare("SELECT coalesce(sum(visits), 0) FROM visit_chunks WHERE last_at < ?");
+            count.setLong(1, beforeMs);
+            long n;
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                n = rs.getLong(1);
+            }
+            PreparedStatement del = s.prepare("DELETE FROM visit_chunks WHERE last_at < ?");
+            del.setLong(1, beforeMs);
+            del.executeUpdate();
+            return n;
+        });
+    }
+
+    @Override
+    public byte[] salt(long day, Supplier<byte[]> fresh) {
+        return db.write("visitor salt of day " + day, s -> {
+            PreparedStatement drop = s.prepare("DELETE FROM visitor_salts WHERE day < ?");
+            drop.setLong(1, day);
+            drop.executeUpdate();
+            PreparedStatement get = s.prepare("SELECT salt FROM visitor_salts WHERE day = ?");
+            get.setLong(1, day);
+            try (ResultSet rs = get.executeQuery()) {
+                if (rs.next()) {
+                    return rs.getBytes(1);
+                }
+            }
+            byte[] salt = fresh.get();
+            PreparedStatement put = s.prepare("INSERT INTO visitor_salts (day, salt) VALUES (?, ?)");
+            put.setLong(1, day);
+            put.setBytes(2, salt);
+            put.executeUpdate();
+            return salt;
+        });
+    }
+
+    private static String json(Collection<Long> ids) {
+        return ids.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]"));
+    }
+}

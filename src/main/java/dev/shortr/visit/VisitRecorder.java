@@ -1,0 +1,32 @@
+package dev.shortr.visit;
+
+/**
+ * What the aggregator does with each click beyond counting it: enrichment and the per-dimension counters,
+ * uniques and raw visits of analytics. Both methods run on the aggregator thread and must not block; the
+ * returned {@link Batch} is written on the flush thread.
+ */
+public interface VisitRecorder {
+    /** Takes one click (HEAD requests included, flagged); never blocks. */
+    void record(Click click);
+
+    /** Hands over everything recorded since the last call, or null when there is nothing. */
+    Batch drain();
+
+    /** A durable write of one drained batch; {@link #write} may be retried after it throws. */
+    interface Batch {
+        void write();
+
+        /** Clicks (HEADs included) in the batch, for logs. */
+        long events();
+    }
+
+    VisitRecorder NONE = new VisitRecorder() {
+        @Override
+        public void record(Click click) {}
+
+        @Override
+        public Batch drain() {
+            return null;
+        }
+    };
+}
