@@ -23,7 +23,7 @@ shortr_geo_field() {
 
 # Downloads the package tarball into $1 (a scratch directory) and prints the path of the .mmdb inside it.
 shortr_geo_download() {
-    local scratch=$1 meta url sum entry
+    local scratch=$1 meta url sum entries entry
     local registry="${SHORTR_GEO_REGISTRY:-https://registry.npmjs.org}/$shortr_geo_package/latest"
     meta=$(curl -fsSL --max-time 30 "$registry") || shortr_geo_fail "cannot read $registry" || return 1
     url=$(shortr_geo_field tarball <<<"$meta")
@@ -35,7 +35,10 @@ shortr_geo_download() {
         shortr_geo_fail "checksum mismatch for $url (expected sha1 $sum)"
         return 1
     fi
-    entry=$(tar -tzf "$scratch/package.tgz" | grep '\.mmdb$' | head -n 1)
+    # the package holds -ipv4.mmdb, -ipv6.mmdb and one with both: prefer the one with both
+    entries=$(tar -tzf "$scratch/package.tgz" | grep '\.mmdb$')
+    entry=$(grep -v -e '-ipv4\.mmdb$' -e '-ipv6\.mmdb$' <<<"$entries" | head -n 1)
+    [ -n "$entry" ] || entry=$(head -n 1 <<<"$entries")
     [ -n "$entry" ] || shortr_geo_fail "no *.mmdb file inside $url" || return 1
     tar -xzOf "$scratch/package.tgz" "$entry" >"$scratch/db.mmdb" || shortr_geo_fail "cannot extract $entry" || return 1
     [ -s "$scratch/db.mmdb" ] || shortr_geo_fail "$entry in $url is empty" || return 1

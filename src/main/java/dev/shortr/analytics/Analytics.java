@@ -8,6 +8,7 @@ import dev.shortr.enrich.Uniques;
 import dev.shortr.enrich.UserAgents;
 import dev.shortr.enrich.VisitorHash;
 import dev.shortr.visit.Click;
+import dev.shortr.visit.TallyMap;
 import dev.shortr.visit.VisitRecorder;
 import java.net.InetAddress;
 import java.util.HashMap;
@@ -33,16 +34,38 @@ public final class Analytics implements VisitRecorder {
     private final GeoLookup geo;
     private final Ips.IpMode ipMode;
 
-    private Map<AnalyticsStore.HourKey, long[]> hours = new HashMap<>();
+    /** Kinds of hourly counter, kept in the two low bits of the link part of a {@link TallyMap} key. */
+    static final int CLICKS = 0;
+    static final int BOTS = 1;
+    static final int HEADS = 2;
+    /** Counters and visitor hashes are written when this many wait, even before the interval is up. */
+    private static final int MAX_PENDING = 1 << 19;
+    /** Pairs remembered as stored today, so a returning visitor costs no sketch write; forgotten beyond this. */
+    private static final int MAX_REMEMBERED = 1 << 21;
+
+    private final long intervalMs;
+    private final TallyMap hours = new TallyMap(1 << 16);
     private Map<AnalyticsStore.DimKey, long[]> dims = new HashMap<>();
-    private Map<AnalyticsStore.DayKey, Uniques> uniques = new HashMap<>();
+    /** (link-day, visitor) pairs not yet written; link 0 is the whole instance. */
+    private final PairSet visitors = new PairSet(1 << 12);
+    /** (link-day, visitor) pairs already in the store, today. */
+    private final PairSet remembered = new PairSet(1 << 12);
+    private long rememberedDay = Long.MIN_VALUE;
     private VisitChunk.Builder visits = new VisitChunk.Builder();
     private long events;
+    private long countedEvents;
+    private long countersDueMs;
     private long saltDay = Long.MIN_VALUE;
     private byte[] salt;
 
-    public Analytics(AnalyticsStore store, AnalyticsConfig config, UserAgents agents, GeoLookup geo) {
+    /**
+     * @param intervalMs how often hourly counters, dimension counters and unique-visitor sketches are written
+     *                   (raw visits go with every flush): the longer, the fewer rows a busy instance rewrites
+     */
+    public Analytics(AnalyticsStore store, AnalyticsConfig config, UserAgents agents, GeoLookup geo, long intervalMs) {
         this.store = store;
+        this.intervalMs = intervalMs;
+        this.countersDueMs = System.currentTimeMillis() + intervalMs;
         this.config = config;
         this.agents = agents;
         this.geo = geo;
@@ -58,17 +81,17 @@ public final class Analytics implements VisitRecorder {
         events++;
         long hour = Math.floorDiv(c.epochMs(), MS_PER_HOUR);
         long day = Math.floorDiv(c.epochMs(), MS_PER_DAY);
-        long[] h = hours.computeIfAbsent(new AnalyticsStore.HourKey(c.linkId(), hour), k -> new long[3]);
+        countedEvents++;
         if (c.head()) {
-            h[2]++;
+            hours.add(hourKey(c.linkId(), HEADS, hour), 1);
             keepVisit(new Visit(c.linkId(), c.epochMs(), null, null, null, null, null, null, null, null, null, null, true, false));
             return;
         }
         UserAgents.Agent agent = agents.parse(c.userAgent());
         boolean bot = agent.bot();
-        h[0]++;
+        hours.add(hourKey(c.linkId(), CLICKS, hour), 1);
         if (bot) {
-            h[1]++;
+            hours.add(hourKey(c.linkId(), BOTS, hour), 1);
         }
         boolean tracked = config.tracking() && !(config.honourDoNotTrack() && c.asksPrivacy());
         if (!tracked) {
@@ -91,12 +114,39 @@ public final class Analytics implements VisitRecorder {
         count(c.linkId(), day, Dim.BOT, agent.botKind(), bot);
         if (!bot && ip != null) {
             long visitor = VisitorHash.of(saltOf(day), ip, Objects.requireNonNullElse(c.userAgent(), ""));
-            uniques.computeIfAbsent(new AnalyticsStore.DayKey(c.linkId(), day), k -> new Uniques()).add(visitor);
-            uniques.computeIfAbsent(new AnalyticsStore.DayKey(AnalyticsStore.INSTANCE, day), k -> new Uniques()).add(visitor);
+            visitor(TallyMap.key(c.linkId(), day), visitor, day);
+            visitor(TallyMap.key(AnalyticsStore.INSTANCE, day), visitor, day);
         }
-        keepVisit(new Visit(c.linkId(), c.epochMs(), ip == null ? null : Ips.store(ip, ipMode), where.country(), where.region(),
+        keepVisit(new Visit(c.linkId(), c.epochMs(), ip == null ? null : storedIp(ip), where.country(), where.region(),
                 where.city(), refHost, config.fullReferrer() ? Referrers.full(c.referer(), MAX_REFERRER) : null,
                 known(agent.browser()), known(agent.os()), agent.device(), agent.botKind(), false, true));
+    }
+
+    static long hourKey(long linkId, int kind, long hour) {
+        return TallyMap.key(linkId * 4 + kind, hour);
+    }
+
+    /** Remembers a visitor of a link-day unless it is already stored: most clicks of a day are return visits. */
+    private void visitor(long linkDay, long hash, long day) {
+        if (day != rememberedDay) {
+            remembered.clear();
+            rememberedDay = day;
+        }
+        if (!remembered.contains(linkDay, hash)) {
+            visitors.add(linkDay, hash);
+        }
+    }
+
+    private InetAddress lastIp;
+    private String lastStoredIp;
+
+    /** The address as stored; consecutive clicks from one address (a burst, a proxy) share the string. */
+    private String storedIp(InetAddress ip) {
+        if (!ip.equals(lastIp)) {
+            lastIp = ip;
+            lastStoredIp = Ips.store(ip, ipMode);
+        }
+        return lastStoredIp;
     }
 
     private static String known(String s) {
@@ -130,19 +180,27 @@ public final class Analytics implements VisitRecorder {
     }
 
     @Override
-    public VisitRecorder.Batch drain() {
-        if (events == 0) {
+    public VisitRecorder.Batch drain(boolean everything) {
+        long now = System.currentTimeMillis();
+        boolean counters = countedEvents > 0 && (everything || now >= countersDueMs || hours.size() >= MAX_PENDING
+                || visitors.size() >= MAX_PENDING || dims.size() >= MAX_PENDING);
+        if (events == 0 && !counters) {
             return null;
         }
-        Map<AnalyticsStore.DayKey, byte[]> sketches = new HashMap<>(uniques.size() * 2);
-        uniques.forEach((k, u) -> sketches.put(k, u.toBytes()));
-        AnalyticsStore.Batch batch = new AnalyticsStore.Batch(hours, dims, sketches, visits.finish());
-        long n = events;
-        hours = new HashMap<>();
-        dims = new HashMap<>();
-        uniques = new HashMap<>();
+        VisitChunk chunk = visits.finish();
         visits = new VisitChunk.Builder();
+        long n = events;
         events = 0;
+        AnalyticsStore.Batch batch;
+        if (counters) {
+            batch = new AnalyticsStore.Batch(hours.snapshot(), dims, sketches(), chunk);
+            hours.clear();
+            dims = new HashMap<>();
+            countedEvents = 0;
+            countersDueMs = now + intervalMs;
+        } else {
+            batch = new AnalyticsStore.Batch(null, Map.of(), Map.of(), chunk);
+        }
         return new VisitRecorder.Batch() {
             @Override
             public void write() {
@@ -154,6 +212,25 @@ public final class Analytics implements VisitRecorder {
                 return n;
             }
         };
+    }
+
+    @Override
+    public boolean due(long nowMs) {
+        return countedEvents > 0 && nowMs >= countersDueMs;
+    }
+
+    /** The pending visitors as one sketch per link-day; they count as stored from now (a failed write is retried whole). */
+    private Map<AnalyticsStore.DayKey, byte[]> sketches() {
+        Map<Long, Uniques> byLinkDay = new HashMap<>();
+        visitors.forEach((linkDay, hash) -> byLinkDay.computeIfAbsent(linkDay, k -> new Uniques()).add(hash));
+        if (remembered.size() + visitors.size() > MAX_REMEMBERED) {
+            remembered.clear(); // forgetting only costs idempotent re-merges
+        }
+        visitors.forEach(remembered::add);
+        visitors.clear();
+        Map<AnalyticsStore.DayKey, byte[]> out = new HashMap<>(byLinkDay.size() * 2);
+        byLinkDay.forEach((k, u) -> out.put(new AnalyticsStore.DayKey(TallyMap.linkOf(k), TallyMap.dayOf(k)), u.toBytes()));
+        return out;
     }
 
     static byte[] mergeSketches(byte[] a, byte[] b) {

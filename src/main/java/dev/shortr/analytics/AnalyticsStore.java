@@ -1,5 +1,6 @@
 package dev.shortr.analytics;
 
+import dev.shortr.visit.ClickTallies;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -18,12 +19,11 @@ public interface AnalyticsStore {
     void write(Batch batch, BinaryOperator<byte[]> mergeSketches);
 
     /**
-     * One flush's worth. Keys: hours by {@link HourKey}, dimensions by {@link DimKey}, unique-visitor sketches by
-     * {@link DayKey} (merged into what is stored with the given operator), and one encoded visit chunk.
+     * One flush's worth: hourly counters (null for none) keyed {@code TallyMap.key(linkId * 4 + kind, hour)} with kind
+     * 0 clicks, 1 bots, 2 HEADs; dimension counters by {@link DimKey}; unique-visitor sketches by {@link DayKey}
+     * (merged into what is stored with the given operator); and one encoded visit chunk.
      */
-    record Batch(Map<HourKey, long[]> hours, Map<DimKey, long[]> dims, Map<DayKey, byte[]> sketches, VisitChunk visits) {}
-
-    record HourKey(long linkId, long hour) {}
+    record Batch(ClickTallies hours, Map<DimKey, long[]> dims, Map<DayKey, byte[]> sketches, VisitChunk visits) {}
 
     record DimKey(long linkId, long day, Dim dim, String value) {}
 

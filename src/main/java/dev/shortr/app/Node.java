@@ -69,7 +69,8 @@ public final class Node implements AutoCloseable {
             // clicks: hot path -> bounded queue -> one aggregator -> store
             ClickQueue clickQueue = new ClickQueue(config.clicks().queueCapacity());
             AnalyticsConfig ac = config.clicks().analytics();
-            Analytics analytics = new Analytics(stores.analytics(), ac, new UserAgents(10_000), geoLookup(ac.geoDatabase()));
+            Analytics analytics = new Analytics(stores.analytics(), ac, new UserAgents(10_000), geoLookup(ac.geoDatabase()),
+                    ac.countersInterval().toMillis());
             ClickAggregator aggregator = new ClickAggregator(clickQueue, stores.clicks(),
                     config.clicks().flushInterval().toMillis(), config.clicks().maxBatch(), analytics).start();
 

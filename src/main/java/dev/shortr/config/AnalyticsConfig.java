@@ -11,16 +11,20 @@ package dev.shortr.config;
  * @param trustForwardedFor take the client address from {@code X-Forwarded-For} (only behind a proxy you run)
  * @param geoDatabase       a MaxMind-format {@code .mmdb} file, {@code auto} (the free country database that
  *                          {@code scripts/geo.sh} fetches, when present) or {@code none}
+ * @param countersInterval  how often hourly and per-dimension counters and unique-visitor sketches are written
+ *                          (totals and raw visits go with every flush); stats lag by up to this much
  */
 public record AnalyticsConfig(boolean tracking, String ipStorage, boolean honourDoNotTrack, boolean fullReferrer,
-                              int visitRetentionDays, boolean trustForwardedFor, String geoDatabase) {
+                              int visitRetentionDays, boolean trustForwardedFor, String geoDatabase,
+                              java.time.Duration countersInterval) {
     public AnalyticsConfig {
         Setting.CLICKS_IP_STORAGE.require(ipStorage);
         Setting.CLICKS_VISIT_RETENTION_DAYS.require(visitRetentionDays);
         Setting.CLICKS_GEO_DATABASE.require(geoDatabase);
+        Setting.CLICKS_COUNTERS_INTERVAL.require(countersInterval);
     }
 
     public static AnalyticsConfig defaults() {
-        return new AnalyticsConfig(true, "anonymised", false, false, 90, false, "auto");
+        return new AnalyticsConfig(true, "anonymised", false, false, 90, false, "auto", java.time.Duration.ofSeconds(30));
     }
 }

@@ -99,7 +99,7 @@ public final class ConfigLoader {
                         new AnalyticsConfig((Boolean) v.get(CLICKS_TRACKING), (String) v.get(CLICKS_IP_STORAGE),
                                 (Boolean) v.get(CLICKS_HONOUR_DNT), (Boolean) v.get(CLICKS_FULL_REFERRER),
                                 integer(v, CLICKS_VISIT_RETENTION_DAYS), (Boolean) v.get(CLICKS_TRUST_FORWARDED_FOR),
-                                (String) v.get(CLICKS_GEO_DATABASE))),
+                                (String) v.get(CLICKS_GEO_DATABASE), (Duration) v.get(CLICKS_COUNTERS_INTERVAL))),
                 new AuthConfig((Boolean) v.get(AUTH_ANONYMOUS_CREATE)),
                 new RateLimitConfig((Boolean) v.get(RATE_LIMIT_ENABLED), number(v, RATE_LIMIT_PER_KEY),
                         number(v, RATE_LIMIT_PER_IP), number(v, RATE_LIMIT_ANONYMOUS_CREATE)));

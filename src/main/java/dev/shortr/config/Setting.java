@@ -53,6 +53,8 @@ enum Setting {
             c -> c.clicks().analytics().visitRetentionDays(), null),
     CLICKS_TRUST_FORWARDED_FOR("clicks.trustForwardedFor", Kind.BOOL, Rule.ANY,
             c -> c.clicks().analytics().trustForwardedFor(), null),
+    CLICKS_COUNTERS_INTERVAL("clicks.countersInterval", Kind.DURATION, Rule.POSITIVE,
+            c -> c.clicks().analytics().countersInterval(), null),
     CLICKS_GEO_DATABASE("clicks.geoDatabase", Kind.TEXT, Rule.NOT_BLANK, c -> c.clicks().analytics().geoDatabase(),
             "SHORTR_GEO_DATABASE"),
 

@@ -5,105 +5,130 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * Approximate distinct visitors. Up to {@link #EXACT_MAX} visitor hashes are kept exactly (most links see
- * few visitors a day, and a sketch would cost 12 KB each); beyond that a HyperLogLog (hash4j, precision
- * 14: about 0.8 % standard error) takes over. Not thread-safe.
+ * An approximate count of distinct visitors, fed with {@link VisitorHash} values (which must be uniformly
+ * distributed 64-bit hashes). Up to {@value #EXACT_LIMIT} distinct hashes are kept exactly, in a sorted array,
+ * so a link with a handful of visitors reports exactly that; past it the set becomes a HyperLogLog of
+ * precision {@value #PRECISION} (12 KiB, about 0.8% standard error). Not thread-safe.
+ *
+ * <p>{@link #toBytes} is one kind byte then the payload: {@code 0x01} and the sorted hashes as big-endian
+ * longs, or {@code 0x02} and the HyperLogLog's registers.
  */
 public final class Uniques {
-    static final int EXACT_MAX = 256;
-    private static final int PRECISION = 14;
-    private static final byte EXACT = 1;
-    private static final byte SKETCH = 2;
+    static final int EXACT_LIMIT = 256;
+    static final int PRECISION = 14;
+    private static final byte EXACT = 0x01;
+    private static final byte SKETCH = 0x02;
+    private static final int SKETCH_BYTES = HyperLogLog.create(PRECISION).getState().length;
 
+    /** The exact hashes, sorted, in {@code exact[0..size)}; null once {@link #sketch} took over. */
     private long[] exact = new long[8];
     private int size;
-    private HyperLogLog hll;
+    private HyperLogLog sketch;
+
+    public Uniques() {
+    }
 
     public void add(long hash) {
-        if (hll != null) {
-            hll.add(hash);
+        if (sketch != null) {
+            sketch.add(hash);
             return;
         }
-        for (int i = 0; i < size; i++) {
-            if (exact[i] == hash) {
-                return;
-            }
-        }
-        if (size == EXACT_MAX) {
-            toSketch();
-            hll.add(hash);
+        int at = Arrays.binarySearch(exact, 0, size, hash);
+        if (at >= 0) {
             return;
         }
+        if (size == EXACT_LIMIT) {
+            toSketch().add(hash);
+            return;
+        }
+        int insert = -at - 1;
         if (size == exact.length) {
-            exact = Arrays.copyOf(exact, exact.length * 2);
+            exact = Arrays.copyOf(exact, Math.min(EXACT_LIMIT, size * 2));
         }
-        exact[size++] = hash;
+        System.arraycopy(exact, insert, exact, insert + 1, size - insert);
+        exact[insert] = hash;
+        size++;
     }
 
-    private void toSketch() {
-        hll = HyperLogLog.create(PRECISION);
-        for (int i = 0; i < size; i++) {
-            hll.add(exact[i]);
-        }
-        exact = null;
-        size = 0;
-    }
-
+    /** Adds every visitor counted by {@code other}, which is left as it was. */
     public void merge(Uniques other) {
-        if (other.hll == null) {
+        if (other.sketch == null) {
             for (int i = 0; i < other.size; i++) {
                 add(other.exact[i]);
             }
-            return;
+        } else if (sketch == null) {
+            toSketch().add(other.sketch);
+        } else {
+            sketch.add(other.sketch);
         }
-        if (hll == null) {
-            toSketch();
-        }
-        hll.add(other.hll);
     }
 
+    /** Exact up to {@value #EXACT_LIMIT} distinct hashes, then the HyperLogLog estimate. */
     public long estimate() {
-        return hll == null ? size : Math.round(hll.getDistinctCountEstimate());
+        return sketch == null ? size : Math.round(sketch.getDistinctCountEstimate());
     }
 
     public byte[] toBytes() {
-        if (hll == null) {
-            ByteBuffer b = ByteBuffer.allocate(1 + 4 + 8 * size).put(EXACT).putInt(size);
-            for (int i = 0; i < size; i++) {
-                b.putLong(exact[i]);
-            }
-            return b.array();
+        if (sketch != null) {
+            return ByteBuffer.allocate(1 + SKETCH_BYTES).put(SKETCH).put(sketch.getState()).array();
         }
-        byte[] state = hll.getState();
-        return ByteBuffer.allocate(1 + state.length).put(SKETCH).put(state).array();
+        ByteBuffer out = ByteBuffer.allocate(1 + size * Long.BYTES).put(EXACT);
+        for (int i = 0; i < size; i++) {
+            out.putLong(exact[i]);
+        }
+        return out.array();
     }
 
+    /** Reads what {@link #toBytes} wrote; an {@link IllegalArgumentException} when {@code bytes} could not have been. */
     public static Uniques fromBytes(byte[] bytes) {
-        if (bytes == null || bytes.length < 1) {
-            throw new IllegalArgumentException("empty unique-visitor sketch");
+        if (bytes == null || bytes.length == 0) {
+            throw new IllegalArgumentException("uniques: no bytes");
+        }
+        return switch (bytes[0]) {
+            case EXACT -> exactFrom(bytes);
+            case SKETCH -> sketchFrom(bytes);
+            default -> throw new IllegalArgumentException("uniques: unknown kind byte 0x%02x (length %d)".formatted(bytes[0], bytes.length));
+        };
+    }
+
+    private static Uniques exactFrom(byte[] bytes) {
+        int count = (bytes.length - 1) / Long.BYTES;
+        if ((bytes.length - 1) % Long.BYTES != 0 || count > EXACT_LIMIT) {
+            throw new IllegalArgumentException("uniques: an exact set of %d bytes is not 1 + 8n with n <= %d"
+                    .formatted(bytes.length, EXACT_LIMIT));
         }
         Uniques u = new Uniques();
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        byte kind = b.get();
-        if (kind == EXACT && bytes.length >= 5) {
-            int n = b.getInt();
-            if (n < 0 || n > EXACT_MAX || bytes.length != 5 + 8 * n) {
-                throw new IllegalArgumentException("corrupt unique-visitor set");
-            }
-            for (int i = 0; i < n; i++) {
-                u.add(b.getLong());
-            }
-            return u;
-        }
-        if (kind == SKETCH) {
-            try {
-                u.hll = HyperLogLog.wrap(Arrays.copyOfRange(bytes, 1, bytes.length));
-                u.exact = null;
-                return u;
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("corrupt unique-visitor sketch: " + e.getMessage());
+        u.exact = new long[Math.max(8, count)];
+        ByteBuffer in = ByteBuffer.wrap(bytes, 1, bytes.length - 1);
+        for (int i = 0; i < count; i++) {
+            u.exact[i] = in.getLong();
+            // toBytes writes strictly ascending hashes; anything else is corruption, and would break binarySearch
+            if (i > 0 && u.exact[i] <= u.exact[i - 1]) {
+                throw new IllegalArgumentException("uniques: exact hashes out of order at index " + i);
             }
         }
-        throw new IllegalArgumentException("unknown unique-visitor encoding " + kind);
+        u.size = count;
+        return u;
+    }
+
+    private static Uniques sketchFrom(byte[] bytes) {
+        if (bytes.length != 1 + SKETCH_BYTES) {
+            throw new IllegalArgumentException("uniques: a sketch of %d bytes, expected %d".formatted(bytes.length, 1 + SKETCH_BYTES));
+        }
+        Uniques u = new Uniques();
+        u.sketch = HyperLogLog.wrap(Arrays.copyOfRange(bytes, 1, bytes.length));
+        u.exact = null;
+        return u;
+    }
+
+    /** Moves the exact hashes into a new sketch, which replaces them. */
+    private HyperLogLog toSketch() {
+        sketch = HyperLogLog.create(PRECISION);
+        for (int i = 0; i < size; i++) {
+            sketch.add(exact[i]);
+        }
+        exact = null;
+        size = 0;
+        return sketch;
     }
 }

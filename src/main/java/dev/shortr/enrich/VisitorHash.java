@@ -1,26 +1,41 @@
 package dev.shortr.enrich;
 
-import com.dynatrace.hash4j.hashing.HashStream64;
+import com.dynatrace.hash4j.hashing.Hasher64;
 import com.dynatrace.hash4j.hashing.Hashing;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.Objects;
 
-/** A visitor's daily pseudonym: a hash of a secret salt, the address and the agent. The raw address is never kept. */
+/**
+ * A visitor, as a 64-bit XXH3 hash of a secret salt, the address and the User-Agent: enough to count
+ * unique visitors ({@link Uniques}) without storing who they are. Rotating the salt (say daily) makes
+ * yesterday's hashes unlinkable to today's.
+ */
 public final class VisitorHash {
+    private static final Hasher64 XXH3 = Hashing.xxh3_64();
+    private static final byte[] NONE = new byte[0];
+    private static final int SALT_BYTES = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private VisitorHash() {}
-
-    public static long of(byte[] salt, InetAddress ip, String userAgent) {
-        HashStream64 h = Hashing.xxh3_64().hashStream();
-        h.putBytes(salt);
-        h.putBytes(ip.getAddress());
-        h.putString(userAgent == null ? "" : userAgent);
-        return h.getAsLong();
+    private VisitorHash() {
     }
 
+    /**
+     * The hash of {@code salt}, {@code ip}'s bytes and {@code userAgent} in UTF-8 (its first 1024 characters,
+     * as {@link UserAgents} sees it). A null address or User-Agent hashes as empty. Each part is hashed with
+     * its length, so no two different (salt, ip, agent) triples concatenate to the same input.
+     */
+    public static long of(byte[] salt, InetAddress ip, String userAgent) {
+        Objects.requireNonNull(salt, "salt");
+        byte[] address = ip == null ? NONE : ip.getAddress();
+        byte[] agent = userAgent == null ? NONE : UserAgents.capped(userAgent).getBytes(StandardCharsets.UTF_8);
+        return XXH3.hashStream().putByteArray(salt).putByteArray(address).putByteArray(agent).getAsLong();
+    }
+
+    /** 32 bytes from {@link SecureRandom}. */
     public static byte[] newSalt() {
-        byte[] salt = new byte[32];
+        byte[] salt = new byte[SALT_BYTES];
         RANDOM.nextBytes(salt);
         return salt;
     }

@@ -95,7 +95,7 @@ public final class ClickAggregator implements AutoCloseable {
                 int drained = queue.drain(this::fold, DRAIN_MAX);
                 settle();
                 long now = System.currentTimeMillis();
-                if (inFlight == null && !idle() && (pendingEvents >= maxBatch || now >= nextFlush)) {
+                if (inFlight == null && (!idle() || visits.due(now)) && (pendingEvents >= maxBatch || now >= nextFlush)) {
                     startFlush();
                     nextFlush = now + flushMillis;
                 }
@@ -162,7 +162,7 @@ public final class ClickAggregator implements AutoCloseable {
         pending.clear();
         pendingClicks = 0;
         pendingEvents = 0;
-        VisitRecorder.Batch drained = visits.drain();
+        VisitRecorder.Batch drained = visits.drain(!running);
         if (drained != null) {
             visitBatches.add(drained);
         }

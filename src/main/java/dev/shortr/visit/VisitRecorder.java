@@ -9,8 +9,16 @@ public interface VisitRecorder {
     /** Takes one click (HEAD requests included, flagged); never blocks. */
     void record(Click click);
 
-    /** Hands over everything recorded since the last call, or null when there is nothing. */
-    Batch drain();
+    /**
+     * Hands over what is due since the last call, or null when there is nothing; {@code everything} (at
+     * shutdown) hands over all of it, counters not yet due included.
+     */
+    Batch drain(boolean everything);
+
+    /** True when recorded work is due for writing even though no click came since the last flush. */
+    default boolean due(long nowMs) {
+        return false;
+    }
 
     /** A durable write of one drained batch; {@link #write} may be retried after it throws. */
     interface Batch {
@@ -25,7 +33,7 @@ public interface VisitRecorder {
         public void record(Click click) {}
 
         @Override
-        public Batch drain() {
+        public Batch drain(boolean everything) {
             return null;
         }
     };

@@ -59,7 +59,8 @@ final class TestNode implements AutoCloseable {
                 new StoreConfig("sqlite", dataDir, 2, 512),
                 LinksConfig.defaults(),
                 RedirectConfig.defaults(),
-                new ClicksConfig(true, 65_536, Duration.ofMillis(50), 50_000),
+                new ClicksConfig(true, 65_536, Duration.ofMillis(50), 50_000, new dev.shortr.config.AnalyticsConfig(true,
+                        "anonymised", false, false, 90, false, "auto", Duration.ofMillis(50))),
                 AuthConfig.defaults(),
                 d.rateLimit());
     }

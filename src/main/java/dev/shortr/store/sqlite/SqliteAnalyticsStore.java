@@ -5,6 +5,8 @@ import dev.shortr.analytics.Counts;
 import dev.shortr.analytics.Dim;
 import dev.shortr.analytics.Visit;
 import dev.shortr.analytics.VisitChunk;
+import dev.shortr.visit.ClickTallies;
+import dev.shortr.visit.TallyMap;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,6 +27,7 @@ public final class SqliteAnalyticsStore implements AnalyticsStore {
     private static final String HOUR_UP = "INSERT INTO click_hours (link_id, hour, clicks, bots, heads) VALUES (?, ?, ?, ?, ?) "
             + "ON CONFLICT (link_id, hour) DO UPDATE SET clicks = clicks + excluded.clicks, bots = bots + excluded.bots, "
             + "heads = heads + excluded.heads";
+    private static final int KINDS = 3; // clicks, bots, HEADs: see AnalyticsStore.Batch
     private static final String DIM_UP = "INSERT INTO click_dims (link_id, day, dim, value, clicks, bots) VALUES (?, ?, ?, ?, ?, ?) "
             + "ON CONFLICT (link_id, day, dim, value) DO UPDATE SET clicks = clicks + excluded.clicks, bots = bots + excluded.bots";
     private static final String SKETCH_GET = "SELECT sketch FROM click_uniques WHERE link_id = ? AND day = ?";
@@ -42,16 +45,21 @@ public final class SqliteAnalyticsStore implements AnalyticsStore {
 
     @Override
     public void write(Batch batch, BinaryOperator<byte[]> merge) {
-        db.write("add analytics of " + batch.hours().size() + " link-hours", s -> {
+        db.write("add analytics", s -> {
             PreparedStatement hours = s.prepare(HOUR_UP);
             int n = 0;
-            for (Map.Entry<HourKey, long[]> e : batch.hours().entrySet()) {
-                long[] c = e.getValue();
-                hours.setLong(1, e.getKey().linkId());
-                hours.setLong(2, e.getKey().hour());
-                hours.setLong(3, c[0]);
-                hours.setLong(4, c[1]);
-                hours.setLong(5, c[2]);
+            ClickTallies h = batch.hours();
+            for (int i = 0; h != null && i < h.size(); i++) {
+                long linkKind = TallyMap.linkOf(h.keys()[i]);
+                int kind = (int) (linkKind & 3);
+                if (kind >= KINDS) {
+                    continue;
+                }
+                hours.setLong(1, linkKind >>> 2);
+                hours.setLong(2, TallyMap.dayOf(h.keys()[i]));
+                for (int k = 0; k < KINDS; k++) {
+                    hours.setLong(3 + k, k == kind ? h.counts()[i] : 0);
+                }
                 hours.addBatch();
                 if (++n % BATCH == 0) {
                     hours.executeBatch();
