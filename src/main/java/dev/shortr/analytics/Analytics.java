@@ -40,11 +40,18 @@ public final class Analytics implements VisitRecorder {
     static final int HEADS = 2;
     /** Counters and visitor hashes are written when this many wait, even before the interval is up. */
     private static final int MAX_PENDING = 1 << 19;
+    /**
+     * New visitors waiting: lower, because each becomes a sketch object and a row write, and a drain of many
+     * would make a burst of objects that outlive a young collection.
+     */
+    private static final int MAX_PENDING_VISITORS = 1 << 16;
     /** Pairs remembered as stored today, so a returning visitor costs no sketch write; forgotten beyond this. */
-    private static final int MAX_REMEMBERED = 1 << 21;
+    private static final int MAX_REMEMBERED = 1 << 20;
 
     private final long intervalMs;
-    private final TallyMap hours = new TallyMap(1 << 16);
+    private TallyMap hours = new TallyMap(1 << 16);
+    /** The map of the last written batch, cleared and handed back by the flush thread for reuse. */
+    private final java.util.concurrent.atomic.AtomicReference<TallyMap> spareHours = new java.util.concurrent.atomic.AtomicReference<>();
     private Map<AnalyticsStore.DimKey, long[]> dims = new HashMap<>();
     /** (link-day, visitor) pairs not yet written; link 0 is the whole instance. */
     private final PairSet visitors = new PairSet(1 << 12);
@@ -183,8 +190,9 @@ public final class Analytics implements VisitRecorder {
     public VisitRecorder.Batch drain(boolean everything) {
         long now = System.currentTimeMillis();
         boolean counters = countedEvents > 0 && (everything || now >= countersDueMs || hours.size() >= MAX_PENDING
-                || visitors.size() >= MAX_PENDING || dims.size() >= MAX_PENDING);
-        if (events == 0 && !counters) {
+                || dims.size() >= MAX_PENDING);
+        boolean visitorsDue = counters || (visitors.size() > 0 && (everything || visitors.size() >= MAX_PENDING_VISITORS));
+        if (events == 0 && !counters && !visitorsDue) {
             return null;
         }
         VisitChunk chunk = visits.finish();
@@ -193,18 +201,24 @@ public final class Analytics implements VisitRecorder {
         events = 0;
         AnalyticsStore.Batch batch;
         if (counters) {
-            batch = new AnalyticsStore.Batch(hours.snapshot(), dims, sketches(), chunk);
-            hours.clear();
+            batch = new AnalyticsStore.Batch(hours, dims, sketches(), chunk);
+            TallyMap spare = spareHours.getAndSet(null);
+            hours = spare != null ? spare : new TallyMap(1 << 16); // reusing keeps big tables out of the garbage
             dims = new HashMap<>();
             countedEvents = 0;
             countersDueMs = now + intervalMs;
         } else {
-            batch = new AnalyticsStore.Batch(null, Map.of(), Map.of(), chunk);
+            // new visitors alone: their sketches, without rewriting every hourly counter
+            batch = new AnalyticsStore.Batch(null, Map.of(), visitorsDue ? sketches() : Map.of(), chunk);
         }
         return new VisitRecorder.Batch() {
             @Override
             public void write() {
                 store.write(batch, Analytics::mergeSketches);
+                if (batch.hours() != null) {
+                    batch.hours().clear();
+                    spareHours.set(batch.hours());
+                }
             }
 
             @Override

@@ -1,6 +1,6 @@
 package dev.shortr.analytics;
 
-import dev.shortr.visit.ClickTallies;
+import dev.shortr.visit.TallyMap;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +23,7 @@ public interface AnalyticsStore {
      * 0 clicks, 1 bots, 2 HEADs; dimension counters by {@link DimKey}; unique-visitor sketches by {@link DayKey}
      * (merged into what is stored with the given operator); and one encoded visit chunk.
      */
-    record Batch(ClickTallies hours, Map<DimKey, long[]> dims, Map<DayKey, byte[]> sketches, VisitChunk visits) {}
+    record Batch(TallyMap hours, Map<DimKey, long[]> dims, Map<DayKey, byte[]> sketches, VisitChunk visits) {}
 
     record DimKey(long linkId, long day, Dim dim, String value) {}
 

@@ -162,6 +162,21 @@ public final class TallyMap {
         return keys;
     }
 
+    @FunctionalInterface
+    public interface EntrySink {
+        void accept(long key, long count);
+    }
+
+    /** Every entry, in table order. */
+    public void forEach(EntrySink sink) {
+        for (int i = 0; i < slots; i++) {
+            long k = table[2 * i];
+            if (k != FREE) {
+                sink.accept(k, table[2 * i + 1]);
+            }
+        }
+    }
+
     /** Drops every entry, keeping the table's size, so a map reused for each batch stops allocating. */
     public void clear() {
         if (size > 0) {

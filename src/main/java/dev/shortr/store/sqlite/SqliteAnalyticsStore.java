@@ -5,7 +5,6 @@ import dev.shortr.analytics.Counts;
 import dev.shortr.analytics.Dim;
 import dev.shortr.analytics.Visit;
 import dev.shortr.analytics.VisitChunk;
-import dev.shortr.visit.ClickTallies;
 import dev.shortr.visit.TallyMap;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -47,22 +46,31 @@ public final class SqliteAnalyticsStore implements AnalyticsStore {
     public void write(Batch batch, BinaryOperator<byte[]> merge) {
         db.write("add analytics", s -> {
             PreparedStatement hours = s.prepare(HOUR_UP);
-            int n = 0;
-            ClickTallies h = batch.hours();
-            for (int i = 0; h != null && i < h.size(); i++) {
-                long linkKind = TallyMap.linkOf(h.keys()[i]);
-                int kind = (int) (linkKind & 3);
-                if (kind >= KINDS) {
-                    continue;
-                }
-                hours.setLong(1, linkKind >>> 2);
-                hours.setLong(2, TallyMap.dayOf(h.keys()[i]));
-                for (int k = 0; k < KINDS; k++) {
-                    hours.setLong(3 + k, k == kind ? h.counts()[i] : 0);
-                }
-                hours.addBatch();
-                if (++n % BATCH == 0) {
-                    hours.executeBatch();
+            int[] n = {0};
+            if (batch.hours() != null) {
+                try {
+                    batch.hours().forEach((key, count) -> {
+                        long linkKind = TallyMap.linkOf(key);
+                        int kind = (int) (linkKind & 3);
+                        if (kind >= KINDS || count == 0) {
+                            return;
+                        }
+                        try {
+                            hours.setLong(1, linkKind >>> 2);
+                            hours.setLong(2, TallyMap.dayOf(key));
+                            for (int k = 0; k < KINDS; k++) {
+                                hours.setLong(3 + k, k == kind ? count : 0);
+                            }
+                            hours.addBatch();
+                            if (++n[0] % BATCH == 0) {
+                                hours.executeBatch();
+                            }
+                        } catch (SQLException e) {
+                            throw new java.io.UncheckedIOException(new java.io.IOException(e));
+                        }
+                    });
+                } catch (java.io.UncheckedIOException e) {
+                    throw (SQLException) e.getCause().getCause();
                 }
             }
             hours.executeBatch();
@@ -76,7 +84,7 @@ public final class SqliteAnalyticsStore implements AnalyticsStore {
                 dims.setLong(5, e.getValue()[0]);
                 dims.setLong(6, e.getValue()[1]);
                 dims.addBatch();
-                if (++n % BATCH == 0) {
+                if (++n[0] % BATCH == 0) {
                     dims.executeBatch();
                 }
             }
