@@ -23,7 +23,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 @Command(name = "shortr", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = Cli.Version.class,
         description = "A URL shortener: run a node, manage its API keys, and manage links over its REST API.",
-        subcommands = {ServeCommand.class, KeysCommand.class, LinksCommand.class},
+        subcommands = {ServeCommand.class, KeysCommand.class, LinksCommand.class, VisitsCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failed (the message on stderr says why)", "2:usage error",
                 "3:the server cannot be reached"})

@@ -48,11 +48,53 @@ final class LinkText {
     static void stats(JsonNode s, PrintWriter out) {
         String range = s.hasNonNull("from") ? " (" + text(s, "from") + " to " + text(s, "to") + ")" : "";
         out.println(text(s, "code") + ": " + text(s, "clicks") + " clicks" + range);
-        Table t = new Table("DAY", "CLICKS");
-        s.path("daily").forEach(d -> t.row(text(d, "day"), text(d, "clicks")));
-        if (!t.isEmpty()) {
-            t.print(out);
+        JsonNode totals = s.path("totals");
+        if (totals.isObject()) {
+            out.println("in range: " + text(totals, "clicks") + " clicks, " + text(totals, "humans") + " humans, "
+                    + text(totals, "bots") + " bots, " + text(totals, "uniques") + " unique visitors, " + text(totals, "heads")
+                    + " HEAD requests" + (s.hasNonNull("tz") ? " (" + text(s, "tz") + ")" : ""));
         }
+        if (s.path("series").isArray() && !s.path("series").isEmpty()) {
+            out.println();
+            bars(out, s.path("series"), "start", "clicks", 10);
+        } else {
+            Table t = new Table("DAY", "CLICKS");
+            s.path("daily").forEach(d -> t.row(text(d, "day"), text(d, "clicks")));
+            if (!t.isEmpty()) {
+                t.print(out);
+            }
+        }
+        JsonNode top = s.path("top");
+        for (String list : new String[] {"referrers", "countries", "browsers", "os", "devices", "bots"}) {
+            if (top.path(list).isArray() && !top.path(list).isEmpty()) {
+                out.println();
+                out.println("top " + list);
+                bars(out, top.path(list), "value", "clicks", 0);
+            }
+        }
+    }
+
+    private static final int BAR_WIDTH = 40;
+
+    /** One line per row: its label, a bar scaled to the largest value, and the value. */
+    private static void bars(PrintWriter out, JsonNode rows, String labelField, String valueField, int labelCut) {
+        long max = 1;
+        int width = 0;
+        for (JsonNode r : rows) {
+            max = Math.max(max, r.path(valueField).asLong());
+            width = Math.max(width, label(r, labelField, labelCut).length());
+        }
+        for (JsonNode r : rows) {
+            long v = r.path(valueField).asLong();
+            int n = (int) Math.round((double) v * BAR_WIDTH / max);
+            String label = label(r, labelField, labelCut);
+            out.println(label + " ".repeat(width - label.length() + 2) + "#".repeat(n) + " ".repeat(BAR_WIDTH - n + 1) + v);
+        }
+    }
+
+    private static String label(JsonNode r, String field, int cut) {
+        String s = text(r, field);
+        return cut > 0 && s.length() > cut ? s.substring(0, cut) : s.length() > 40 ? s.substring(0, 39) + "…" : s;
     }
 
     private static String tags(JsonNode l) {

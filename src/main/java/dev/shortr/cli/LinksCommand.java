@@ -105,13 +105,19 @@ final class LinksCommand implements Callable<Integer> {
         return 0;
     }
 
-    @Command(name = "stats", description = "Clicks of a link: the total and per day.")
+    @Command(name = "stats", description = "Clicks of a link: totals, humans and bots, uniques, a chart over time and the top referrers, countries, browsers, systems and devices.")
     int stats(@Mixin ClientOptions client, @Parameters(paramLabel = "CODE", description = "The short code.") String code,
               @Option(names = "--from", paramLabel = "DAY", description = "First day, such as 2026-01-01 (server default: 29 days before --to).") String from,
-              @Option(names = "--to", paramLabel = "DAY", description = "Last day (server default: today, UTC).") String to) {
+              @Option(names = "--to", paramLabel = "DAY", description = "Last day (server default: today).") String to,
+              @Option(names = "--tz", paramLabel = "ZONE", description = "Time zone of the days, such as Europe/Paris (default UTC).") String tz,
+              @Option(names = "--granularity", paramLabel = "STEP", description = "hour, day or month.") String granularity,
+              @Option(names = "--top", paramLabel = "N", description = "Length of each top list (server default 10).") Integer top) {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("from", from);
         params.put("to", to);
+        params.put("tz", tz);
+        params.put("granularity", granularity);
+        params.put("top", top);
         try (ApiClient api = client.api()) {
             ApiClient.Response r = api.get(ApiClient.path(LINKS, code, "/stats") + ApiClient.query(params));
             if (client.json) {

@@ -59,7 +59,7 @@ class CliTest {
     @ParameterizedTest(name = "[{index}] shortr {0}")
     @CsvSource(delimiter = '|', value = {
             "''                                                   | missing command: serve, keys, links, version or completion (see 'shortr --help')",
-            "bogus                                                | unknown command 'bogus'; expected serve, keys, links, completion, version (see 'shortr --help')",
+            "bogus                                                | unknown command 'bogus'; expected serve, keys, links, visits, completion, version (see 'shortr --help')",
             "links                                                | missing subcommand: create, list, get, update, delete or stats (see 'shortr links --help')",
             "links craete                                         | unknown command 'craete'; expected create, update, delete, get, list, stats (see 'shortr links --help')",
             "links create                                         | Missing required parameter: 'URL' (see 'shortr links create --help')",
@@ -290,6 +290,41 @@ class CliTest {
                 2026-11-23  2
                 2026-11-24  3
                 """);
+    }
+
+    @Test
+    void statsDrawTotalsASeriesAndTopLists() {
+        api.answer("GET /api/v1/links/abc123/stats?tz=Europe%2FParis&top=3", 200, """
+                {"code":"abc123","clicks":9,"from":"2026-11-23","to":"2026-11-24","tz":"Europe/Paris","granularity":"day",
+                 "totals":{"clicks":6,"humans":4,"bots":2,"heads":1,"uniques":3},
+                 "series":[{"start":"2026-11-23T00:00+01:00","clicks":2},{"start":"2026-11-24T00:00+01:00","clicks":4}],
+                 "top":{"referrers":[{"value":"news.example","clicks":4}],"countries":[],"bots":[{"value":"preview","clicks":2}]}}""");
+        assertThat(client("links", "stats", "abc123", "--tz", "Europe/Paris", "--top", "3").out()).isEqualTo("""
+                abc123: 9 clicks (2026-11-23 to 2026-11-24)
+                in range: 6 clicks, 4 humans, 2 bots, 3 unique visitors, 1 HEAD requests (Europe/Paris)
+
+                2026-11-23  ####################                     2
+                2026-11-24  ######################################## 4
+
+                top referrers
+                news.example  ######################################## 4
+
+                top bots
+                preview  ######################################## 2
+                """);
+    }
+
+    @Test
+    void visitsExportWritesTheServersCsv(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String csv = "time,link_id,code\r\n2026-11-24T10:00:00Z,7,abc123\r\n";
+        api.raw("GET /api/v1/links/abc123/visits?format=csv", 200, "text/csv", csv)
+                .raw("GET /api/v1/visits?from=2026-11-01&format=ndjson", 200, "application/x-ndjson", "{\"linkId\":7}\n");
+        assertThat(client("visits", "export", "abc123").out()).isEqualTo(csv);
+        java.nio.file.Path file = dir.resolve("all.ndjson");
+        Result r = client("visits", "export", "--from", "2026-11-01", "--format", "ndjson", "-o", file.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(java.nio.file.Files.readString(file)).isEqualTo("{\"linkId\":7}\n");
+        assertThat(client("visits", "export", "--format", "xml").err()).contains("--format must be csv or ndjson");
     }
 
     @ParameterizedTest(name = "{0}")
