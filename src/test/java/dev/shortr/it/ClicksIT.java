@@ -87,8 +87,12 @@ class ClicksIT {
             first.createLink("ghi789", "https://example.com/flushed", null);
             for (int i = 0; i < 25; i++) {
                 assertThat(first.get("/ghi789").statusCode()).isEqualTo(302);
+                if (i % 5 == 0) {
+                    assertThat(first.head("/ghi789").statusCode()).isEqualTo(302);
+                }
             }
             assertThat(stats(first, "ghi789").get("clicks").asLong()).as("nothing flushed before shutdown").isZero();
+            assertThat(stats(first, "ghi789").get("totals").get("heads").asLong()).as("no analytics flushed either").isZero();
         } finally {
             long started = System.nanoTime();
             first.close();
@@ -97,7 +101,13 @@ class ClicksIT {
 
         SoftAssertions soft = new SoftAssertions();
         try (TestNode second = TestNode.start(TestNode.config(dir), adminKey)) {
-            soft.assertThat(stats(second, "ghi789").get("clicks").asLong()).as("clicks after a graceful restart").isEqualTo(25);
+            JsonNode after = stats(second, "ghi789");
+            soft.assertThat(after.get("clicks").asLong()).as("clicks after a graceful restart").isEqualTo(25);
+            soft.assertThat(after.get("totals").get("clicks").asLong()).as("analytics clicks after a graceful restart").isEqualTo(25);
+            soft.assertThat(after.get("totals").get("heads").asLong()).as("HEADs after a graceful restart").isEqualTo(5);
+            soft.assertThat(after.get("totals").get("uniques").asLong()).as("one visitor: this test's address and agent").isEqualTo(1);
+            soft.assertThat(second.admin("GET", "/api/v1/links/ghi789/visits", null).body().lines().count())
+                    .as("the visit log: a header and 30 visits").isEqualTo(31);
         }
         soft.assertThat(shutdownMs).as("graceful shutdown with no request in flight should not wait for the next flush tick (took %d ms)",
                 shutdownMs).isLessThan(5_000);
