@@ -7,6 +7,7 @@ import dev.shortr.http.Router;
 import dev.shortr.link.LinkStore;
 import dev.shortr.link.Links;
 import dev.shortr.visit.ClickStore;
+import dev.shortr.webhook.Webhooks;
 import java.util.function.Supplier;
 
 /**
@@ -18,14 +19,16 @@ public final class Api {
     private final RateLimits limits;
     private final LinksApi links;
     private final KeysApi keys;
+    private final WebhooksApi webhooks;
     private final OpsApi ops;
 
-    public Api(Links links, ClickStore clicks, ApiKeys keys, LinkStore readiness, Supplier<String> metrics,
+    public Api(Links links, ClickStore clicks, ApiKeys keys, Webhooks webhooks, LinkStore readiness, Supplier<String> metrics,
                AuthConfig auth, RateLimitConfig rateLimit, String publicUrl) {
         this.limits = new RateLimits(rateLimit);
         Guard guard = new Guard(keys, limits);
         this.links = new LinksApi(links, clicks, guard, publicUrl, auth.anonymousCreate());
         this.keys = new KeysApi(keys, guard);
+        this.webhooks = new WebhooksApi(webhooks, guard);
         this.ops = new OpsApi(readiness, metrics);
     }
 
@@ -33,6 +36,7 @@ public final class Api {
         ops.routes(r);
         links.routes(r);
         keys.routes(r);
+        webhooks.routes(r);
     }
 
     /** Requests refused by a rate limit so far. */

@@ -6,23 +6,28 @@ import dev.shortr.link.LinkStore;
 import dev.shortr.store.memory.MemoryClickStore;
 import dev.shortr.store.memory.MemoryKeyStore;
 import dev.shortr.store.memory.MemoryLinkStore;
+import dev.shortr.store.memory.MemoryWebhookStore;
 import dev.shortr.store.sqlite.SqliteClickStore;
 import dev.shortr.store.sqlite.SqliteDatabase;
 import dev.shortr.store.sqlite.SqliteKeyStore;
 import dev.shortr.store.sqlite.SqliteLinkStore;
+import dev.shortr.store.sqlite.SqliteWebhookStore;
 import dev.shortr.visit.ClickStore;
+import dev.shortr.webhook.WebhookStore;
 
 /** The store adapters of one node, opened from config (SQLite by default). Close to flush and release. */
 public final class Stores implements AutoCloseable {
     private final LinkStore links;
     private final ClickStore clicks;
     private final KeyStore keys;
+    private final WebhookStore webhooks;
     private final AutoCloseable resource;
 
-    Stores(LinkStore links, ClickStore clicks, KeyStore keys, AutoCloseable resource) {
+    Stores(LinkStore links, ClickStore clicks, KeyStore keys, WebhookStore webhooks, AutoCloseable resource) {
         this.links = links;
         this.clicks = clicks;
         this.keys = keys;
+        this.webhooks = webhooks;
         this.resource = resource;
     }
 
@@ -32,12 +37,12 @@ public final class Stores implements AutoCloseable {
             throw new IllegalArgumentException("store '" + config.url() + "' is not supported yet; use sqlite");
         }
         SqliteDatabase db = SqliteDatabase.open(config);
-        return new Stores(new SqliteLinkStore(db), new SqliteClickStore(db), new SqliteKeyStore(db), db);
+        return new Stores(new SqliteLinkStore(db), new SqliteClickStore(db), new SqliteKeyStore(db), new SqliteWebhookStore(db), db);
     }
 
     /** In-memory stores, for tests and throwaway demos. */
     public static Stores inMemory() {
-        return new Stores(new MemoryLinkStore(), new MemoryClickStore(), new MemoryKeyStore(), () -> {});
+        return new Stores(new MemoryLinkStore(), new MemoryClickStore(), new MemoryKeyStore(), new MemoryWebhookStore(), () -> {});
     }
 
     public LinkStore links() {
@@ -50,6 +55,10 @@ public final class Stores implements AutoCloseable {
 
     public KeyStore keys() {
         return keys;
+    }
+
+    public WebhookStore webhooks() {
+        return webhooks;
     }
 
     @Override

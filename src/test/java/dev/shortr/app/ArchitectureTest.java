@@ -27,11 +27,12 @@ class ArchitectureTest {
             Map.entry("http", List.of("io.netty.", "com.fasterxml.jackson.", "org.slf4j.")),
             Map.entry("redirect", List.of("dev.shortr.link.", "dev.shortr.visit.", "dev.shortr.http.", "dev.shortr.config.",
                     "io.netty.", "com.github.benmanes.caffeine.", "org.slf4j.")),
-            Map.entry("api", List.of("dev.shortr.link.", "dev.shortr.visit.", "dev.shortr.auth.", "dev.shortr.http.",
+            Map.entry("webhook", List.of("dev.shortr.link.", "dev.shortr.config.", "com.fasterxml.jackson.", "org.slf4j.")),
+            Map.entry("api", List.of("dev.shortr.link.", "dev.shortr.visit.", "dev.shortr.auth.", "dev.shortr.webhook.", "dev.shortr.http.",
                     "dev.shortr.config.", "com.fasterxml.jackson.", "io.github.bucket4j.", "com.github.benmanes.caffeine.",
                     "org.slf4j.")),
             Map.entry("metrics", List.of("dev.shortr.link.", "dev.shortr.http.", "io.micrometer.", "org.slf4j.")),
-            Map.entry("store", List.of("dev.shortr.link.", "dev.shortr.visit.", "dev.shortr.auth.", "dev.shortr.config.",
+            Map.entry("store", List.of("dev.shortr.link.", "dev.shortr.visit.", "dev.shortr.auth.", "dev.shortr.webhook.", "dev.shortr.config.",
                     "dev.shortr.store.", "org.flywaydb.", "org.sqlite.", "org.slf4j.")),
             Map.entry("cli", List.of("dev.shortr.", "picocli.", "com.fasterxml.jackson.", "org.slf4j.")),
             Map.entry("app", List.of("dev.shortr.", "io.", "org.", "com.")));
@@ -68,6 +69,7 @@ class ArchitectureTest {
         assertThat(importsOf("redirect")).noneMatch(i -> i.startsWith("dev.shortr.api."));
         assertThat(importsOf("link")).noneMatch(i -> i.startsWith("io.netty.") || i.startsWith("java.sql."));
         assertThat(importsOf("visit")).noneMatch(i -> i.startsWith("io.netty.") || i.startsWith("java.sql."));
+        assertThat(importsOf("webhook")).noneMatch(i -> i.startsWith("io.netty.") || i.startsWith("java.sql."));
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.shortr.config.RedirectConfig;
 import dev.shortr.config.ServerConfig;
 import dev.shortr.config.ShortrConfig;
 import dev.shortr.config.StoreConfig;
+import dev.shortr.config.WebhooksConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -51,7 +52,10 @@ final class TestNode implements AutoCloseable {
         this.dataDir = dataDir;
     }
 
-    /** The config every test node starts from: loopback, port 0, one event loop, clicks flushed every 50 ms. */
+    /**
+     * The config every test node starts from: loopback, port 0, one event loop, clicks flushed every 50 ms,
+     * webhooks retried 50 ms after a first failure (4 attempts at most) with click windows of 200 ms.
+     */
     static ShortrConfig config(Path dataDir) {
         ShortrConfig d = ShortrConfig.defaults();
         return new ShortrConfig(
@@ -61,7 +65,10 @@ final class TestNode implements AutoCloseable {
                 RedirectConfig.defaults(),
                 new ClicksConfig(true, 65_536, Duration.ofMillis(50), 50_000),
                 AuthConfig.defaults(),
-                d.rateLimit());
+                d.rateLimit(),
+                // short enough that retries and click windows pass within a test
+                new WebhooksConfig(true, Duration.ofMillis(200), 4, Duration.ofMillis(50), Duration.ofSeconds(2), 4,
+                        Duration.ofDays(1)));
     }
 
     static TestNode start(Path dataDir) {

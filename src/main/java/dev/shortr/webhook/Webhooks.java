@@ -1,0 +1,373 @@
+package dev.shortr.webhook;
+
+import dev.shortr.config.WebhooksConfig;
+import dev.shortr.link.LinkStore;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Webhooks of one node: the endpoint use cases behind the API, {@link #clicked} for click batches, and one
+ * worker thread that tails the link change feed into the outbox, closes click windows, and hands due
+ * deliveries to virtual threads (at most {@code concurrency} at once) that sign, send and record them.
+ *
+ * <p>A delivery is claimed in the store before it is sent and recorded after, so a restart finds every
+ * delivery that was not answered with a 2xx and sends it again, with the same {@code webhook-id}. A graceful
+ * {@link #close} waits for deliveries in flight (up to the timeout) and enqueues the open click window.
+ */
+public final class Webhooks implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Webhooks.class);
+    /** Endpoints per node: each event costs a row per endpoint, and a listing shows them all. */
+    public static final int MAX_ENDPOINTS = 100;
+    /** How often the change feed is looked at; also the longest the worker sleeps. */
+    static final Duration FEED_POLL = Duration.ofMillis(250);
+    /** How long the previous secret still signs after a rotation. */
+    static final Duration PREVIOUS_SECRET_VALID = Duration.ofHours(24);
+    private static final Duration PRUNE_EVERY = Duration.ofHours(1);
+    private static final int PRUNE_BATCH = 5_000;
+    private static final Duration AFTER_FAILURE = Duration.ofSeconds(1);
+    private static final char[] ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
+
+    private final WebhookStore store;
+    private final WebhooksConfig config;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+    private final Backoff backoff;
+    private final FeedTail feed;
+    private final ClickWindow window;
+    /** A claim outlives any attempt, so an attempt still running is never claimed twice. */
+    private final Duration lease;
+    private final Semaphore permits;
+    private final Semaphore wake = new Semaphore(0);
+    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    private final LongAdder delivered = new LongAdder();
+    private final LongAdder failedAttempts = new LongAdder();
+    private final LongAdder gaveUp = new LongAdder();
+    private volatile List<Endpoint> endpoints = List.of();
+    private volatile boolean running;
+    private Thread worker;
+    private Sender sender;
+
+    // owned by the worker thread
+    private final List<Fanout> unsaved = new ArrayList<>();
+    private Instant nextDue;
+    private Instant nextPrune = Instant.MIN;
+
+    public Webhooks(WebhookStore store, LinkStore links, WebhooksConfig config, Clock clock) {
+        this.store = store;
+        this.config = config;
+        this.clock = clock;
+        this.backoff = new Backoff(config.backoffBase(), random);
+        this.feed = new FeedTail(links, store);
+        this.window = new ClickWindow(config.clickWindow());
+        this.lease = config.timeout().multipliedBy(2).plusSeconds(60);
+        this.permits = new Semaphore(config.concurrency());
+    }
+
+    /** Loads the endpoints and, unless webhooks are turned off, starts delivering. */
+    public Webhooks start() {
+        refresh();
+        if (!config.enabled()) {
+            log.info("webhooks are turned off (webhooks.enabled: false): nothing is enqueued or sent until they are on");
+            return this;
+        }
+        int released = store.releaseClaims(clock.instant());
+        if (released > 0) {
+            log.info("{} webhook deliveries were in flight when the node last stopped; sending them again", released);
+        }
+        sender = new Sender(config.timeout());
+        running = true;
+        worker = Thread.ofVirtual().name("webhook-worker").start(this::run);
+        return this;
+    }
+
+    // --- endpoints (the API's use cases) ---
+
+    /** Creates an endpoint with a new secret. Throws {@code InvalidInputException} for a bad url, event or description. */
+    public Endpoint create(String url, List<String> events, String description, boolean enabled) {
+        Instant now = clock.instant();
+        Endpoint e = new Endpoint("wh_" + randomId(20), url, events, enabled, description, Signature.newSecret(random),
+                null, null, now, now);
+        store.insert(e);
+        refresh();
+        return e;
+    }
+
+    public List<Endpoint> list() {
+        return store.list();
+    }
+
+    public Optional<Endpoint> find(String id) {
+        return store.find(id);
+    }
+
+    /** Changes the fields that are not null; {@code description} is cleared when {@code clearDescription}. */
+    public Optional<Endpoint> update(String id, String url, List<String> events, String description, boolean clearDescription,
+                                     Boolean enabled) {
+        Instant now = clock.instant();
+        Optional<Endpoint> out = store.update(id, e -> e.with(url == null ? e.url() : url, events == null ? e.events() : events,
+                clearDescription ? null : description == null ? e.description() : description,
+                enabled == null ? e.enabled() : enabled, now));
+        refresh();
+        wake(); // an endpoint enabled again may have deliveries due
+        return out;
+    }
+
+    /** A new secret; the previous one keeps signing for {@link #PREVIOUS_SECRET_VALID}. */
+    public Optional<Endpoint> rotateSecret(String id) {
+        Instant now = clock.instant();
+        Optional<Endpoint> out = store.update(id, e -> e.withSecret(Signature.newSecret(random), now, now.plus(PREVIOUS_SECRET_VALID)));
+        refresh();
+        return out;
+    }
+
+    public boolean delete(String id) {
+        boolean deleted = store.delete(id);
+        refresh();
+        return deleted;
+    }
+
+    /** Enqueues a {@code webhook.test} event for {@code endpoint} and returns its id. */
+    public String sendTest(Endpoint endpoint) {
+        Event e = Payloads.test(eventId(), clock.instant(), endpoint.id());
+        store.enqueue(List.of(new Fanout(e, List.of(endpoint.id()))), e.timestamp());
+        wake();
+        return e.id();
+    }
+
+    public DeliveryPage deliveries(String endpointId, long beforeId, int limit) {
+        return store.deliveries(endpointId, beforeId, limit);
+    }
+
+    // --- clicks ---
+
+    /**
+     * Counts {@code clicks} more clicks on link {@code linkId} (short code {@code code}) in the current click
+     * window. Cheap, and a no-op unless some enabled endpoint subscribes to {@code link.clicked}. Call it once the
+     * clicks are durably stored.
+     */
+    public void clicked(long linkId, String code, long clicks) {
+        if (!running || !wanted(EventType.LINK_CLICKED)) {
+            return;
+        }
+        if (window.add(linkId, code, clicks, clock.instant())) {
+            wake();
+        }
+    }
+
+    // --- metrics ---
+
+    public long delivered() {
+        return delivered.sum();
+    }
+
+    public long failedAttempts() {
+        return failedAttempts.sum();
+    }
+
+    public long gaveUp() {
+        return gaveUp.sum();
+    }
+
+    public int inFlight() {
+        return inFlight.size();
+    }
+
+    // --- the worker ---
+
+    private void run() {
+        while (running) {
+            Duration wait;
+            try {
+                Instant now = clock.instant();
+                feed.poll(endpoints, now);
+                saveClicks(now, false);
+                dispatch(now);
+                if (!now.isBefore(nextPrune)) {
+                    prune(now);
+                }
+                wait = untilNextWork(clock.instant());
+            } catch (RuntimeException e) {
+                log.warn("webhook worker: {}; trying again in {}", e.toString(), AFTER_FAILURE);
+                wait = AFTER_FAILURE;
+            }
+            try {
+                if (wake.tryAcquire(Math.max(1, wait.toMillis()), TimeUnit.MILLISECONDS)) {
+                    wake.drainPermits();
+                }
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
+        try {
+            saveClicks(clock.instant(), true);
+        } catch (RuntimeException e) {
+            log.warn("webhook worker: the last click window could not be enqueued: {}", e.toString());
+        }
+        if (!unsaved.isEmpty()) {
+            log.error("{} link.clicked events could not be enqueued before stopping; they are lost", unsaved.size());
+        }
+    }
+
+    /** Deletes old deliveries in bounded batches, so other writes never wait long behind one. */
+    private void prune(Instant now) {
+        int pruned = store.prune(now.minus(config.retention()), PRUNE_BATCH);
+        if (pruned < PRUNE_BATCH) {
+            nextPrune = now.plus(PRUNE_EVERY);
+        }
+        if (pruned > 0) {
+            log.debug("pruned {} webhook deliveries older than {}", pruned, config.retention());
+        }
+    }
+
+    private Duration untilNextWork(Instant now) {
+        Instant at = now.plus(FEED_POLL);
+        Instant windowEnd = window.closesAt();
+        if (windowEnd != null && windowEnd.isBefore(at)) {
+            at = windowEnd;
+        }
+        // with every permit taken, a finishing delivery wakes the worker
+        if (nextDue != null && nextDue.isBefore(at) && permits.availablePermits() > 0) {
+            at = nextDue;
+        }
+        return Duration.between(now, at);
+    }
+
+    /** Turns a closed click window into outbox rows; events the store refused are kept and tried again. */
+    private void saveClicks(Instant now, boolean force) {
+        List<Event> events = window.close(now, force, this::eventId);
+        if (!events.isEmpty()) {
+            List<String> to = endpoints.stream().filter(e -> e.enabled() && e.wants(EventType.LINK_CLICKED))
+                    .map(Endpoint::id).toList();
+            if (!to.isEmpty()) {
+                events.forEach(e -> unsaved.add(new Fanout(e, to)));
+            }
+        }
+        if (!unsaved.isEmpty()) {
+            store.enqueue(unsaved, now);
+            unsaved.clear();
+            wake();
+        }
+    }
+
+    /** Claims as many due deliveries as there are free permits and starts sending them. */
+    private void dispatch(Instant now) {
+        nextDue = null;
+        int free = permits.availablePermits();
+        if (free == 0) {
+            return;
+        }
+        Optional<Instant> next = store.nextAttemptAt();
+        if (next.isEmpty() || next.get().isAfter(now)) {
+            nextDue = next.orElse(null);
+            return;
+        }
+        List<Due> due = store.claimDue(now, now.plus(lease), free);
+        for (Due d : due) {
+            if (!inFlight.add(d.id()) || !permits.tryAcquire()) {
+                inFlight.remove(d.id()); // impossible while the lease outlasts attempts; its claim runs out
+                continue;
+            }
+            Thread.ofVirtual().name("webhook-" + d.id()).start(() -> deliver(d));
+        }
+        if (due.size() == free) {
+            nextDue = now; // there may be more
+        }
+    }
+
+    private void deliver(Due d) {
+        Instant at = clock.instant();
+        try {
+            Sender.Response r = sender.send(d.event(), d.endpoint(), at);
+            int made = d.attempts() + 1;
+            Attempt attempt;
+            if (r.ok()) {
+                attempt = new Attempt.Delivered(r.status(), at);
+                delivered.increment();
+            } else if (made >= config.maxAttempts()) {
+                attempt = new Attempt.GaveUp(r.status(), r.error(), at);
+                failedAttempts.increment();
+                gaveUp.increment();
+                log.warn("webhook {} to {} ({}) failed after {} attempts: {}", d.event().id(), d.endpoint().id(),
+                        d.endpoint().url(), made, r.error());
+            } else {
+                attempt = new Attempt.Retry(r.status(), r.error(), at, at.plus(backoff.delay(made)));
+                failedAttempts.increment();
+            }
+            store.record(d.id(), attempt);
+        } catch (RuntimeException e) {
+            log.warn("webhook {} to {}: recording the attempt failed; it is sent again once its claim runs out ({}): {}",
+                    d.event().id(), d.endpoint().id(), lease, e.toString());
+        } finally {
+            inFlight.remove(d.id());
+            permits.release();
+            wake();
+        }
+    }
+
+    private boolean wanted(EventType type) {
+        for (Endpoint e : endpoints) {
+            if (e.enabled() && e.wants(type)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void refresh() {
+        endpoints = List.copyOf(store.list());
+    }
+
+    private void wake() {
+        if (wake.availablePermits() == 0) {
+            wake.release();
+        }
+    }
+
+    private String eventId() {
+        return "evt_" + randomId(24);
+    }
+
+    private String randomId(int length) {
+        char[] c = new char[length];
+        for (int i = 0; i < length; i++) {
+            c[i] = ID_ALPHABET[random.nextInt(ID_ALPHABET.length)];
+        }
+        return new String(c);
+    }
+
+    /** Stops the worker, enqueues the open click window and waits (up to the timeout) for deliveries in flight. */
+    @Override
+    public void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        wake();
+        try {
+            worker.join();
+            long waitMs = config.timeout().toMillis() + 1000;
+            if (permits.tryAcquire(config.concurrency(), waitMs, TimeUnit.MILLISECONDS)) {
+                permits.release(config.concurrency());
+            } else {
+                log.warn("{} webhook deliveries still in flight after {} ms; they are sent again after the next start",
+                        inFlight.size(), waitMs);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            sender.close();
+        }
+    }
+}
