@@ -27,7 +27,7 @@ class ArchitectureTest {
             Map.entry("http", List.of("io.netty.", "com.fasterxml.jackson.", "org.slf4j.")),
             Map.entry("redirect", List.of("dev.shortr.link.", "dev.shortr.visit.", "dev.shortr.http.", "dev.shortr.config.",
                     "io.netty.", "com.github.benmanes.caffeine.", "org.slf4j.")),
-            Map.entry("webhook", List.of("dev.shortr.link.", "dev.shortr.config.", "com.fasterxml.jackson.", "org.slf4j.")),
+            Map.entry("webhook", List.of("dev.shortr.link.", "dev.shortr.config.", "javax.crypto.", "com.fasterxml.jackson.", "org.slf4j.")),
             Map.entry("api", List.of("dev.shortr.link.", "dev.shortr.visit.", "dev.shortr.auth.", "dev.shortr.webhook.", "dev.shortr.http.",
                     "dev.shortr.config.", "com.fasterxml.jackson.", "io.github.bucket4j.", "com.github.benmanes.caffeine.",
                     "org.slf4j.")),
