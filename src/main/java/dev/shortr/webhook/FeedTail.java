@@ -25,15 +25,23 @@ final class FeedTail {
         this.store = store;
     }
 
+    /**
+     * Reads the cursor, or on a first start records the end of the feed as the cursor. Run before the node takes
+     * requests, so a change made right after start is never taken for history.
+     */
+    void start(Instant now) {
+        long start = store.feedCursor().orElse(-1);
+        if (start < 0) {
+            start = links.lastSeq();
+            store.enqueueFromFeed(List.of(), start, now);
+        }
+        cursor = start;
+    }
+
     /** Enqueues events for every change after the cursor; returns how many events were built. */
     int poll(List<Endpoint> endpoints, Instant now) {
         if (cursor < 0) {
-            long start = store.feedCursor().orElse(-1);
-            if (start < 0) {
-                start = links.lastSeq();
-                store.enqueueFromFeed(List.of(), start, now);
-            }
-            cursor = start;
+            start(now);
         }
         if (links.lastSeq() <= cursor) {
             return 0;

@@ -82,6 +82,7 @@ public final class Webhooks implements AutoCloseable {
             log.info("webhooks are turned off (webhooks.enabled: false): nothing is enqueued or sent until they are on");
             return this;
         }
+        feed.start(clock.instant());
         int released = store.releaseClaims(clock.instant());
         if (released > 0) {
             log.info("{} webhook deliveries were in flight when the node last stopped; sending them again", released);

@@ -14,6 +14,7 @@ import dev.shortr.config.ServerConfig;
 import dev.shortr.config.ShortrConfig;
 import dev.shortr.config.StoreConfig;
 import dev.shortr.config.WebhooksConfig;
+import dev.shortr.webhook.Webhooks;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -108,6 +109,11 @@ final class TestNode implements AutoCloseable {
 
     int port() {
         return node.port();
+    }
+
+    /** The node's webhooks, to report click batches as the click aggregator would. */
+    Webhooks webhooks() {
+        return node.webhooks();
     }
 
     String adminKey() {
