@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -97,7 +98,7 @@ public final class Webhooks implements AutoCloseable {
 
     /** Creates an endpoint with a new secret. Throws {@code InvalidInputException} for a bad url, event or description. */
     public Endpoint create(String url, List<String> events, String description, boolean enabled) {
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS); // as stored, so the answer matches later reads
         Endpoint e = new Endpoint("wh_" + randomId(20), url, events, enabled, description, Signature.newSecret(random),
                 null, null, now, now);
         store.insert(e);
