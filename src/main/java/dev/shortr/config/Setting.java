@@ -174,8 +174,24 @@ enum Setting {
         static Rule between(Duration min, Duration max) {
             return v -> {
                 Duration d = (Duration) v;
-                return d.compareTo(min) < 0 || d.compareTo(max) > 0 ? "must be between " + min + " and " + max + ", got " + d : null;
+                return d.compareTo(min) < 0 || d.compareTo(max) > 0
+                        ? "must be between " + shortForm(min) + " and " + shortForm(max) + ", got " + shortForm(d) : null;
             };
+        }
+
+        /** A duration as it would be written in the config: 500ms, 5s, 2m, 1h, else ISO-8601. */
+        private static String shortForm(Duration d) {
+            long ms = d.toMillis();
+            if (d.isNegative() || d.toNanosPart() % 1_000_000 != 0) {
+                return d.toString();
+            }
+            if (ms % 3_600_000 == 0 && ms > 0) {
+                return ms / 3_600_000 + "h";
+            }
+            if (ms % 60_000 == 0 && ms > 0) {
+                return ms / 60_000 + "m";
+            }
+            return ms % 1000 == 0 && ms > 0 ? ms / 1000 + "s" : ms + "ms";
         }
 
         static Rule range(long min, long max) {
