@@ -37,6 +37,8 @@ public final class Webhooks implements AutoCloseable {
     static final Duration PREVIOUS_SECRET_VALID = Duration.ofHours(24);
     private static final Duration PRUNE_EVERY = Duration.ofHours(1);
     private static final int PRUNE_BATCH = 5_000;
+    /** Click events kept while the store refuses them (an hour of 10 s windows, several times over). */
+    private static final int MAX_UNSAVED = 2_000;
     private static final Duration AFTER_FAILURE = Duration.ofSeconds(1);
     private static final char[] ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
 
@@ -252,7 +254,10 @@ public final class Webhooks implements AutoCloseable {
         if (!events.isEmpty()) {
             List<String> to = endpoints.stream().filter(e -> e.enabled() && e.wants(EventType.LINK_CLICKED))
                     .map(Endpoint::id).toList();
-            if (!to.isEmpty()) {
+            if (!to.isEmpty() && unsaved.size() + events.size() > MAX_UNSAVED) {
+                log.error("{} link.clicked events dropped: {} are already waiting for the store to take them", events.size(),
+                        unsaved.size());
+            } else if (!to.isEmpty()) {
                 events.forEach(e -> unsaved.add(new Fanout(e, to)));
             }
         }
