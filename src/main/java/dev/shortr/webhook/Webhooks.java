@@ -10,22 +10,19 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Webhooks of one node: the endpoint use cases behind the API, {@link #clicked} for click batches, and one
- * worker thread that tails the link change feed into the outbox, closes click windows, and hands due
- * deliveries to virtual threads (at most {@code concurrency} at once) that sign, send and record them.
+ * worker thread that tails the link change feed into the outbox, closes click windows, prunes the delivery log,
+ * and has the {@link Courier} send whatever is due (at most {@code concurrency} at once).
  *
  * <p>A delivery is claimed in the store before it is sent and recorded after, so a restart finds every
  * delivery that was not answered with a 2xx and sends it again, with the same {@code webhook-id}. A graceful
- * {@link #close} waits for deliveries in flight (up to the timeout) and enqueues the open click window.
+ * {@link #close} enqueues the open click window and waits for deliveries in flight (up to the timeout).
  */
 public final class Webhooks implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Webhooks.class);
@@ -46,21 +43,13 @@ public final class Webhooks implements AutoCloseable {
     private final WebhooksConfig config;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
-    private final Backoff backoff;
     private final FeedTail feed;
     private final ClickWindow window;
-    /** A claim outlives any attempt, so an attempt still running is never claimed twice. */
-    private final Duration lease;
-    private final Semaphore permits;
     private final Semaphore wake = new Semaphore(0);
-    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
-    private final LongAdder delivered = new LongAdder();
-    private final LongAdder failedAttempts = new LongAdder();
-    private final LongAdder gaveUp = new LongAdder();
     private volatile List<Endpoint> endpoints = List.of();
     private volatile boolean running;
     private Thread worker;
-    private Sender sender;
+    private Courier courier;
 
     // owned by the worker thread
     private final List<Fanout> unsaved = new ArrayList<>();
@@ -71,11 +60,8 @@ public final class Webhooks implements AutoCloseable {
         this.store = store;
         this.config = config;
         this.clock = clock;
-        this.backoff = new Backoff(config.backoffBase(), random);
         this.feed = new FeedTail(links, store);
         this.window = new ClickWindow(config.clickWindow());
-        this.lease = config.timeout().multipliedBy(2).plusSeconds(60);
-        this.permits = new Semaphore(config.concurrency());
     }
 
     /** Loads the endpoints and, unless webhooks are turned off, starts delivering. */
@@ -90,7 +76,8 @@ public final class Webhooks implements AutoCloseable {
         if (released > 0) {
             log.info("{} webhook deliveries were in flight when the node last stopped; sending them again", released);
         }
-        sender = new Sender(config.timeout());
+        courier = new Courier(store, new Sender(config.timeout()), new Backoff(config.backoffBase(), random), clock,
+                config.maxAttempts(), config.concurrency(), config.timeout(), this::wake);
         running = true;
         worker = Thread.ofVirtual().name("webhook-worker").start(this::run);
         return this;
@@ -172,20 +159,23 @@ public final class Webhooks implements AutoCloseable {
 
     // --- metrics ---
 
+    /** Deliveries answered with a 2xx since start. */
     public long delivered() {
-        return delivered.sum();
+        return courier == null ? 0 : courier.delivered();
     }
 
+    /** Attempts without a 2xx since start, the last ones of failed deliveries included. */
     public long failedAttempts() {
-        return failedAttempts.sum();
+        return courier == null ? 0 : courier.failedAttempts();
     }
 
+    /** Deliveries given up after their last attempt since start. */
     public long gaveUp() {
-        return gaveUp.sum();
+        return courier == null ? 0 : courier.gaveUp();
     }
 
     public int inFlight() {
-        return inFlight.size();
+        return courier == null ? 0 : courier.inFlight();
     }
 
     // --- the worker ---
@@ -197,7 +187,7 @@ public final class Webhooks implements AutoCloseable {
                 Instant now = clock.instant();
                 feed.poll(endpoints, now);
                 saveClicks(now, false);
-                dispatch(now);
+                nextDue = courier.dispatch(now);
                 if (!now.isBefore(nextPrune)) {
                     prune(now);
                 }
@@ -241,8 +231,7 @@ public final class Webhooks implements AutoCloseable {
         if (windowEnd != null && windowEnd.isBefore(at)) {
             at = windowEnd;
         }
-        // with every permit taken, a finishing delivery wakes the worker
-        if (nextDue != null && nextDue.isBefore(at) && permits.availablePermits() > 0) {
+        if (nextDue != null && nextDue.isBefore(at)) {
             at = nextDue;
         }
         return Duration.between(now, at);
@@ -264,61 +253,6 @@ public final class Webhooks implements AutoCloseable {
         if (!unsaved.isEmpty()) {
             store.enqueue(unsaved, now);
             unsaved.clear();
-            wake();
-        }
-    }
-
-    /** Claims as many due deliveries as there are free permits and starts sending them. */
-    private void dispatch(Instant now) {
-        nextDue = null;
-        int free = permits.availablePermits();
-        if (free == 0) {
-            return;
-        }
-        Optional<Instant> next = store.nextAttemptAt();
-        if (next.isEmpty() || next.get().isAfter(now)) {
-            nextDue = next.orElse(null);
-            return;
-        }
-        List<Due> due = store.claimDue(now, now.plus(lease), free);
-        for (Due d : due) {
-            if (!inFlight.add(d.id()) || !permits.tryAcquire()) {
-                inFlight.remove(d.id()); // impossible while the lease outlasts attempts; its claim runs out
-                continue;
-            }
-            Thread.ofVirtual().name("webhook-" + d.id()).start(() -> deliver(d));
-        }
-        if (due.size() == free) {
-            nextDue = now; // there may be more
-        }
-    }
-
-    private void deliver(Due d) {
-        Instant at = clock.instant();
-        try {
-            Sender.Response r = sender.send(d.event(), d.endpoint(), at);
-            int made = d.attempts() + 1;
-            Attempt attempt;
-            if (r.ok()) {
-                attempt = new Attempt.Delivered(r.status(), at);
-                delivered.increment();
-            } else if (made >= config.maxAttempts()) {
-                attempt = new Attempt.GaveUp(r.status(), r.error(), at);
-                failedAttempts.increment();
-                gaveUp.increment();
-                log.warn("webhook {} to {} ({}) failed after {} attempts: {}", d.event().id(), d.endpoint().id(),
-                        d.endpoint().url(), made, r.error());
-            } else {
-                attempt = new Attempt.Retry(r.status(), r.error(), at, at.plus(backoff.delay(made)));
-                failedAttempts.increment();
-            }
-            store.record(d.id(), attempt);
-        } catch (RuntimeException e) {
-            log.warn("webhook {} to {}: recording the attempt failed; it is sent again once its claim runs out ({}): {}",
-                    d.event().id(), d.endpoint().id(), lease, e.toString());
-        } finally {
-            inFlight.remove(d.id());
-            permits.release();
             wake();
         }
     }
@@ -364,17 +298,10 @@ public final class Webhooks implements AutoCloseable {
         wake();
         try {
             worker.join();
-            long waitMs = config.timeout().toMillis() + 1000;
-            if (permits.tryAcquire(config.concurrency(), waitMs, TimeUnit.MILLISECONDS)) {
-                permits.release(config.concurrency());
-            } else {
-                log.warn("{} webhook deliveries still in flight after {} ms; they are sent again after the next start",
-                        inFlight.size(), waitMs);
-            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            sender.close();
+            courier.close();
         }
     }
 }
