@@ -82,21 +82,21 @@ final class Courier implements AutoCloseable {
         try {
             Sender.Response r = sender.send(d.event(), d.endpoint(), at);
             int made = d.attempts() + 1;
-            Attempt attempt;
-            if (r.ok()) {
-                attempt = new Attempt.Delivered(r.status(), at);
-                delivered.increment();
-            } else if (made >= maxAttempts) {
-                attempt = new Attempt.GaveUp(r.status(), r.error(), at);
-                failedAttempts.increment();
-                gaveUp.increment();
-                log.warn("webhook {} to {} ({}) failed after {} attempts: {}", d.event().id(), d.endpoint().id(),
-                        d.endpoint().url(), made, r.error());
-            } else {
-                attempt = new Attempt.Retry(r.status(), r.error(), at, at.plus(backoff.delay(made)));
-                failedAttempts.increment();
-            }
+            Attempt attempt = r.ok() ? new Attempt.Delivered(r.status(), at)
+                    : made >= maxAttempts ? new Attempt.GaveUp(r.status(), r.error(), at)
+                    : new Attempt.Retry(r.status(), r.error(), at, at.plus(backoff.delay(made)));
             store.record(d.id(), attempt);
+            // counted once recorded: an attempt whose outcome is not in the store is made again
+            switch (attempt) {
+                case Attempt.Delivered x -> delivered.increment();
+                case Attempt.Retry x -> failedAttempts.increment();
+                case Attempt.GaveUp x -> {
+                    failedAttempts.increment();
+                    gaveUp.increment();
+                    log.warn("webhook {} to {} ({}) failed after {} attempts: {}", d.event().id(), d.endpoint().id(),
+                            d.endpoint().url(), made, r.error());
+                }
+            }
         } catch (RuntimeException e) {
             log.warn("webhook {} to {}: recording the attempt failed; it is sent again once its claim runs out ({}): {}",
                     d.event().id(), d.endpoint().id(), lease, e.toString());
