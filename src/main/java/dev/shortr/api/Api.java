@@ -9,6 +9,7 @@ import dev.shortr.http.Router;
 import dev.shortr.link.LinkStore;
 import dev.shortr.link.Links;
 import dev.shortr.visit.ClickStore;
+import dev.shortr.webhook.Webhooks;
 import java.util.function.Supplier;
 
 /**
@@ -20,16 +21,18 @@ public final class Api {
     private final RateLimits limits;
     private final LinksApi links;
     private final KeysApi keys;
+    private final WebhooksApi webhooks;
     private final OpsApi ops;
     private final StatsApi stats;
 
-    public Api(Links links, ClickStore clicks, ApiKeys keys, LinkStore readiness, Supplier<String> metrics,
+    public Api(Links links, ClickStore clicks, ApiKeys keys, Webhooks webhooks, LinkStore readiness, Supplier<String> metrics,
                AuthConfig auth, RateLimitConfig rateLimit, String publicUrl, AnalyticsStore analytics) {
         this.limits = new RateLimits(rateLimit);
         Guard guard = new Guard(keys, limits);
         this.links = new LinksApi(links, clicks, guard, publicUrl, auth.anonymousCreate());
         this.stats = new StatsApi(links, clicks, new Stats(analytics), analytics, guard);
         this.keys = new KeysApi(keys, guard);
+        this.webhooks = new WebhooksApi(webhooks, guard);
         this.ops = new OpsApi(readiness, metrics);
     }
 
@@ -38,6 +41,7 @@ public final class Api {
         links.routes(r);
         stats.routes(r);
         keys.routes(r);
+        webhooks.routes(r);
     }
 
     /** Requests refused by a rate limit so far. */

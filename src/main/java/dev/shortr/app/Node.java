@@ -22,6 +22,8 @@ import dev.shortr.enrich.GeoLookup;
 import dev.shortr.enrich.UserAgents;
 import dev.shortr.visit.ClickAggregator;
 import dev.shortr.visit.ClickQueue;
+import dev.shortr.webhook.WebhookStore;
+import dev.shortr.webhook.Webhooks;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.EnumSet;
@@ -41,16 +43,19 @@ public final class Node implements AutoCloseable {
     private final Stores stores;
     private final Metrics metrics;
     private final ClickAggregator aggregator;
+    private final Webhooks webhooks;
     private final HttpServer server;
     private final int port;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closing = new AtomicBoolean();
 
-    private Node(ShortrConfig config, Stores stores, Metrics metrics, ClickAggregator aggregator, HttpServer server, int port) {
+    private Node(ShortrConfig config, Stores stores, Metrics metrics, ClickAggregator aggregator, Webhooks webhooks,
+                 HttpServer server, int port) {
         this.config = config;
         this.stores = stores;
         this.metrics = metrics;
         this.aggregator = aggregator;
+        this.webhooks = webhooks;
         this.server = server;
         this.port = port;
     }
@@ -65,6 +70,7 @@ public final class Node implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         Metrics metrics = new Metrics();
         Stores stores = Stores.open(config.store());
+        Webhooks webhooks = null;
         try {
             // clicks: hot path -> bounded queue -> one aggregator -> store
             ClickQueue clickQueue = new ClickQueue(config.clicks().queueCapacity());
@@ -84,14 +90,18 @@ public final class Node implements AutoCloseable {
                     new DomainBlocklist(config.links().blockedDomains()), clock);
             ApiKeys keys = new ApiKeys(stores.keys(), clock);
 
+            // webhooks: link change feed and click batches -> outbox -> delivery worker (the raw link store:
+            // polling the feed is not link traffic worth timing)
+            webhooks = new Webhooks(stores.webhooks(), stores.links(), config.webhooks(), clock).start();
+
             // routes: operations and API first, the catch-all redirect route last
             Router router = new Router();
-            Api api = new Api(links, stores.clicks(), keys, timed, metrics::scrape, config.auth(), config.rateLimit(), publicUrl,
-                    stores.analytics());
+            Api api = new Api(links, stores.clicks(), keys, webhooks, timed, metrics::scrape, config.auth(), config.rateLimit(),
+                    publicUrl, stores.analytics());
             api.routes(router);
             router.add("GET", "/{code}", "Follow a short link", redirects::handle);
 
-            registerMetrics(metrics, clickQueue, aggregator, redirects, api);
+            registerMetrics(metrics, clickQueue, aggregator, redirects, api, webhooks, stores);
             HttpServer server = new HttpServer(
                     new HttpServer.Settings(config.server().host(), config.server().port(), config.server().ioThreads(),
                             config.server().maxBodyBytes(), config.server().idleTimeout()),
@@ -99,7 +109,7 @@ public final class Node implements AutoCloseable {
                     config.server().accessLog() ? AccessLog.toLogger() : null);
             int port = server.start();
             printFirstAdminKey(keys, console); // only once the port is ours, so a failed start mints nothing
-            Node node = new Node(config, stores, metrics, aggregator, server, port);
+            Node node = new Node(config, stores, metrics, aggregator, webhooks, server, port);
             Thread.ofVirtual().name("cache-warm").start(() -> {
                 try {
                     redirects.warm();
@@ -140,9 +150,11 @@ public final class Node implements AutoCloseable {
             return node;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            closeQuietly(webhooks);
             closeQuietly(stores);
             throw new IllegalStateException("interrupted while starting", e);
         } catch (RuntimeException e) {
+            closeQuietly(webhooks);
             closeQuietly(stores);
             throw e;
         }
@@ -174,7 +186,8 @@ public final class Node implements AutoCloseable {
         console.flush();
     }
 
-    private static void registerMetrics(Metrics m, ClickQueue q, ClickAggregator agg, RedirectTier r, Api api) {
+    private static void registerMetrics(Metrics m, ClickQueue q, ClickAggregator agg, RedirectTier r, Api api, Webhooks w,
+                                        Stores stores) {
         m.gauge("shortr.clicks.queue.depth", "Clicks waiting for the aggregator", q, ClickQueue::depth);
         m.gauge("shortr.clicks.queue.capacity", "Bound of the click queue", q, ClickQueue::capacity);
         m.counter("shortr.clicks.accepted", "Clicks put in the queue", q, ClickQueue::accepted);
@@ -193,6 +206,17 @@ public final class Node implements AutoCloseable {
                 m.counter("shortr.redirects", "Answers to short-link requests by status", adder,
                         java.util.concurrent.atomic.LongAdder::sum, "status", Integer.toString(status)));
         m.counter("shortr.api.rate.limited", "API requests refused by a rate limit", api, Api::rateLimited);
+        m.counter("shortr.webhooks.delivered", "Webhook deliveries answered with a 2xx", w, Webhooks::delivered);
+        m.counter("shortr.webhooks.attempts.failed", "Webhook attempts without a 2xx answer", w, Webhooks::failedAttempts);
+        m.counter("shortr.webhooks.failed", "Webhook deliveries given up after the last attempt", w, Webhooks::gaveUp);
+        m.gauge("shortr.webhooks.in.flight", "Webhook deliveries being sent now", w, Webhooks::inFlight);
+        m.gauge("shortr.webhooks.pending", "Webhook deliveries waiting to be sent or retried", stores.webhooks(),
+                WebhookStore::pending);
+    }
+
+    /** The webhooks of this node: where click batches go ({@link Webhooks#clicked}) once they are stored. */
+    public Webhooks webhooks() {
+        return webhooks;
     }
 
     /** The port actually bound (useful with port 0). */
@@ -209,7 +233,10 @@ public final class Node implements AutoCloseable {
         stopped.await();
     }
 
-    /** Graceful: stop accepting, drain in-flight requests, flush clicks, close the store. Idempotent. */
+    /**
+     * Graceful: stop accepting, drain in-flight requests, flush clicks, finish webhook deliveries in flight, close
+     * the store. Idempotent.
+     */
     @Override
     public void close() {
         if (!closing.compareAndSet(false, true)) {
@@ -224,6 +251,7 @@ public final class Node implements AutoCloseable {
             log.info("shutting down: draining requests for up to {}", config.server().shutdownGrace());
             server.shutdown(config.server().shutdownGrace());
             aggregator.close();
+            webhooks.close(); // after the aggregator, whose last flush may still report clicks
             metrics.close();
             closeQuietly(stores);
             log.info("stopped");
@@ -233,6 +261,9 @@ public final class Node implements AutoCloseable {
     }
 
     private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
         try {
             c.close();
         } catch (Exception e) {

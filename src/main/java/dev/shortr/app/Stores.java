@@ -9,7 +9,9 @@ import dev.shortr.store.sqlite.SqliteClickStore;
 import dev.shortr.store.sqlite.SqliteDatabase;
 import dev.shortr.store.sqlite.SqliteKeyStore;
 import dev.shortr.store.sqlite.SqliteLinkStore;
+import dev.shortr.store.sqlite.SqliteWebhookStore;
 import dev.shortr.visit.ClickStore;
+import dev.shortr.webhook.WebhookStore;
 
 /** The store adapters of one node, opened from config (SQLite by default). Close to flush and release. */
 public final class Stores implements AutoCloseable {
@@ -17,13 +19,16 @@ public final class Stores implements AutoCloseable {
     private final ClickStore clicks;
     private final KeyStore keys;
     private final AnalyticsStore analytics;
+    private final WebhookStore webhooks;
     private final AutoCloseable resource;
 
-    Stores(LinkStore links, ClickStore clicks, KeyStore keys, AnalyticsStore analytics, AutoCloseable resource) {
+    Stores(LinkStore links, ClickStore clicks, KeyStore keys, AnalyticsStore analytics, WebhookStore webhooks,
+           AutoCloseable resource) {
         this.links = links;
         this.clicks = clicks;
         this.keys = keys;
         this.analytics = analytics;
+        this.webhooks = webhooks;
         this.resource = resource;
     }
 
@@ -33,7 +38,8 @@ public final class Stores implements AutoCloseable {
             throw new IllegalArgumentException("store '" + config.url() + "' is not supported yet; use sqlite");
         }
         SqliteDatabase db = SqliteDatabase.open(config);
-        return new Stores(new SqliteLinkStore(db), new SqliteClickStore(db), new SqliteKeyStore(db), new SqliteAnalyticsStore(db), db);
+        return new Stores(new SqliteLinkStore(db), new SqliteClickStore(db), new SqliteKeyStore(db), new SqliteAnalyticsStore(db),
+                new SqliteWebhookStore(db), db);
     }
 
     public LinkStore links() {
@@ -50,6 +56,10 @@ public final class Stores implements AutoCloseable {
 
     public AnalyticsStore analytics() {
         return analytics;
+    }
+
+    public WebhookStore webhooks() {
+        return webhooks;
     }
 
     @Override

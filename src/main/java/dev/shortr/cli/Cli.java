@@ -22,8 +22,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * 1 failure, 2 usage error, 3 server unreachable. Failures are one line on stderr, never a stack trace.
  */
 @Command(name = "shortr", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = Cli.Version.class,
-        description = "A URL shortener: run a node, manage its API keys, and manage links over its REST API.",
-        subcommands = {ServeCommand.class, KeysCommand.class, LinksCommand.class, VisitsCommand.class},
+        description = "A URL shortener: run a node, manage its API keys, and manage links, visits and webhooks over its REST API.",
+        subcommands = {ServeCommand.class, KeysCommand.class, LinksCommand.class, VisitsCommand.class, WebhooksCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failed (the message on stderr says why)", "2:usage error",
                 "3:the server cannot be reached"})
@@ -65,7 +65,7 @@ public final class Cli implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: serve, keys, links, version or completion");
+        throw new ParameterException(spec.commandLine(), "missing command: serve, keys, links, visits, webhooks, version or completion");
     }
 
     @Command(name = "version", description = "Print the version.")

@@ -6,7 +6,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
-/** Where the REST API is and how to call it: the options every {@code links} command shares. */
+/** Where the REST API is and how to call it: the options every {@code links} and {@code webhooks} command shares. */
 final class ClientOptions {
     @Option(names = "--server", paramLabel = "URL", converter = ServerUrl.class,
             description = {"Server URL. Default: $SHORTR_SERVER, else", EnvDefaults.LOCAL_SERVER})

@@ -102,7 +102,11 @@ public final class ConfigLoader {
                                 (String) v.get(CLICKS_GEO_DATABASE), (Duration) v.get(CLICKS_COUNTERS_INTERVAL))),
                 new AuthConfig((Boolean) v.get(AUTH_ANONYMOUS_CREATE)),
                 new RateLimitConfig((Boolean) v.get(RATE_LIMIT_ENABLED), number(v, RATE_LIMIT_PER_KEY),
-                        number(v, RATE_LIMIT_PER_IP), number(v, RATE_LIMIT_ANONYMOUS_CREATE)));
+                        number(v, RATE_LIMIT_PER_IP), number(v, RATE_LIMIT_ANONYMOUS_CREATE)),
+                new WebhooksConfig((Boolean) v.get(WEBHOOKS_ENABLED), (Duration) v.get(WEBHOOKS_CLICK_WINDOW),
+                        integer(v, WEBHOOKS_MAX_ATTEMPTS), (Duration) v.get(WEBHOOKS_BACKOFF_BASE),
+                        (Duration) v.get(WEBHOOKS_TIMEOUT), integer(v, WEBHOOKS_CONCURRENCY),
+                        (Duration) v.get(WEBHOOKS_RETENTION)));
     }
 
     private static int integer(Map<Setting, Object> v, Setting s) {

@@ -64,7 +64,19 @@ enum Setting {
     RATE_LIMIT_PER_KEY("rateLimit.perKey", Kind.LONG, Rule.range(1, 1_000_000_000), c -> c.rateLimit().perKey(), null),
     RATE_LIMIT_PER_IP("rateLimit.perIp", Kind.LONG, Rule.range(1, 1_000_000_000), c -> c.rateLimit().perIp(), null),
     RATE_LIMIT_ANONYMOUS_CREATE("rateLimit.anonymousCreate", Kind.LONG, Rule.range(1, 1_000_000_000),
-            c -> c.rateLimit().anonymousCreate(), null);
+            c -> c.rateLimit().anonymousCreate(), null),
+
+    WEBHOOKS_ENABLED("webhooks.enabled", Kind.BOOL, Rule.ANY, c -> c.webhooks().enabled(), null),
+    WEBHOOKS_CLICK_WINDOW("webhooks.clickWindow", Kind.DURATION, Rule.between(Duration.ofMillis(10), Duration.ofHours(24)),
+            c -> c.webhooks().clickWindow(), null),
+    WEBHOOKS_MAX_ATTEMPTS("webhooks.maxAttempts", Kind.INT, Rule.range(1, 100), c -> c.webhooks().maxAttempts(), null),
+    WEBHOOKS_BACKOFF_BASE("webhooks.backoffBase", Kind.DURATION, Rule.between(Duration.ofMillis(1), Duration.ofHours(1)),
+            c -> c.webhooks().backoffBase(), null),
+    WEBHOOKS_TIMEOUT("webhooks.timeout", Kind.DURATION, Rule.between(Duration.ofMillis(10), Duration.ofMinutes(5)),
+            c -> c.webhooks().timeout(), null),
+    WEBHOOKS_CONCURRENCY("webhooks.concurrency", Kind.INT, Rule.range(1, 1024), c -> c.webhooks().concurrency(), null),
+    WEBHOOKS_RETENTION("webhooks.retention", Kind.DURATION, Rule.between(Duration.ofMinutes(1), Duration.ofDays(3650)),
+            c -> c.webhooks().retention(), null);
 
     static final Map<String, Setting> BY_KEY = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(s -> s.key, s -> s));
@@ -175,6 +187,29 @@ enum Setting {
         static Rule oneOf(String... allowed) {
             java.util.List<String> ok = java.util.List.of(allowed);
             return v -> ok.contains(v.toString()) ? null : "must be one of " + String.join(", ", ok) + ", got '" + v + "'";
+        }
+
+        static Rule between(Duration min, Duration max) {
+            return v -> {
+                Duration d = (Duration) v;
+                return d.compareTo(min) < 0 || d.compareTo(max) > 0
+                        ? "must be between " + shortForm(min) + " and " + shortForm(max) + ", got " + shortForm(d) : null;
+            };
+        }
+
+        /** A duration as it would be written in the config: 500ms, 5s, 2m, 1h, else ISO-8601. */
+        private static String shortForm(Duration d) {
+            long ms = d.toMillis();
+            if (d.isNegative() || d.toNanosPart() % 1_000_000 != 0) {
+                return d.toString();
+            }
+            if (ms % 3_600_000 == 0 && ms > 0) {
+                return ms / 3_600_000 + "h";
+            }
+            if (ms % 60_000 == 0 && ms > 0) {
+                return ms / 60_000 + "m";
+            }
+            return ms % 1000 == 0 && ms > 0 ? ms / 1000 + "s" : ms + "ms";
         }
 
         static Rule range(long min, long max) {

@@ -2,16 +2,18 @@ package dev.shortr.config;
 
 /** The whole configuration of a node. Each component receives only its own sub-record. */
 public record ShortrConfig(ServerConfig server, StoreConfig store, LinksConfig links, RedirectConfig redirect,
-                           ClicksConfig clicks, AuthConfig auth, RateLimitConfig rateLimit) {
+                           ClicksConfig clicks, AuthConfig auth, RateLimitConfig rateLimit,
+                           WebhooksConfig webhooks) {
     public ShortrConfig {
         if (server == null || store == null || links == null || redirect == null || clicks == null || auth == null
-                || rateLimit == null) {
+                || rateLimit == null || webhooks == null) {
             throw new IllegalArgumentException("every section of the config is required");
         }
     }
 
     public static ShortrConfig defaults() {
         return new ShortrConfig(ServerConfig.defaults(), StoreConfig.defaults(), LinksConfig.defaults(),
-                RedirectConfig.defaults(), ClicksConfig.defaults(), AuthConfig.defaults(), RateLimitConfig.defaults());
+                RedirectConfig.defaults(), ClicksConfig.defaults(), AuthConfig.defaults(), RateLimitConfig.defaults(),
+                WebhooksConfig.defaults());
     }
 }

@@ -42,7 +42,7 @@ class OpenApiTest {
         Clock clock = Clock.systemUTC();
         // the handlers are never called here, so the ports behind them are not needed
         Api api = new Api(new Links(null, new CodeGenerator(7), DomainBlocklist.NONE, clock), null, new ApiKeys(null, clock),
-                null, () -> "", AuthConfig.defaults(), RateLimitConfig.defaults(), "http://localhost:8080", null);
+                null, null, () -> "", AuthConfig.defaults(), RateLimitConfig.defaults(), "http://localhost:8080", null);
         Router router = new Router();
         api.routes(router);
         router.add("GET", "/{code}", "Follow a short link", req -> Reply.empty(302));

@@ -27,7 +27,8 @@ class ArchitectureTest {
             Map.entry("http", List.of("io.netty.", "com.fasterxml.jackson.", "org.slf4j.")),
             Map.entry("redirect", List.of("dev.shortr.link.", "dev.shortr.visit.", "dev.shortr.http.", "dev.shortr.config.",
                     "io.netty.", "com.github.benmanes.caffeine.", "org.slf4j.")),
-            Map.entry("api", List.of("dev.shortr.link.", "dev.shortr.visit.", "dev.shortr.auth.", "dev.shortr.http.",
+            Map.entry("webhook", List.of("dev.shortr.link.", "dev.shortr.config.", "javax.crypto.", "com.fasterxml.jackson.", "org.slf4j.")),
+            Map.entry("api", List.of("dev.shortr.link.", "dev.shortr.visit.", "dev.shortr.auth.", "dev.shortr.webhook.", "dev.shortr.http.",
                     "dev.shortr.analytics.",
                     "dev.shortr.config.", "com.fasterxml.jackson.", "io.github.bucket4j.", "com.github.benmanes.caffeine.",
                     "org.slf4j.")),
@@ -35,7 +36,7 @@ class ArchitectureTest {
             Map.entry("enrich", List.of("ua_parser.", "com.maxmind.", "com.dynatrace.hash4j.", "com.github.benmanes.caffeine.",
                     "org.slf4j.")),
             Map.entry("analytics", List.of("dev.shortr.visit.", "dev.shortr.enrich.", "dev.shortr.config.", "org.slf4j.")),
-            Map.entry("store", List.of("dev.shortr.link.", "dev.shortr.visit.", "dev.shortr.auth.", "dev.shortr.config.",
+            Map.entry("store", List.of("dev.shortr.link.", "dev.shortr.visit.", "dev.shortr.auth.", "dev.shortr.webhook.", "dev.shortr.config.",
                     "dev.shortr.analytics.",
                     "dev.shortr.store.", "org.flywaydb.", "org.sqlite.", "org.slf4j.")),
             Map.entry("cli", List.of("dev.shortr.", "picocli.", "com.fasterxml.jackson.", "org.slf4j.")),
@@ -73,6 +74,7 @@ class ArchitectureTest {
         assertThat(importsOf("redirect")).noneMatch(i -> i.startsWith("dev.shortr.api."));
         assertThat(importsOf("link")).noneMatch(i -> i.startsWith("io.netty.") || i.startsWith("java.sql."));
         assertThat(importsOf("visit")).noneMatch(i -> i.startsWith("io.netty.") || i.startsWith("java.sql."));
+        assertThat(importsOf("webhook")).noneMatch(i -> i.startsWith("io.netty.") || i.startsWith("java.sql."));
     }
 
     @Test

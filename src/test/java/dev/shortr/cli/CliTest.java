@@ -58,8 +58,8 @@ class CliTest {
 
     @ParameterizedTest(name = "[{index}] shortr {0}")
     @CsvSource(delimiter = '|', value = {
-            "''                                                   | missing command: serve, keys, links, version or completion (see 'shortr --help')",
-            "bogus                                                | unknown command 'bogus'; expected serve, keys, links, visits, completion, version (see 'shortr --help')",
+            "''                                                   | missing command: serve, keys, links, visits, webhooks, version or completion (see 'shortr --help')",
+            "bogus                                                | unknown command 'bogus'; expected serve, keys, links, visits, webhooks, completion, version (see 'shortr --help')",
             "links                                                | missing subcommand: create, list, get, update, delete or stats (see 'shortr links --help')",
             "links craete                                         | unknown command 'craete'; expected create, update, delete, get, list, stats (see 'shortr links --help')",
             "links create                                         | Missing required parameter: 'URL' (see 'shortr links create --help')",
@@ -74,6 +74,10 @@ class CliTest {
             "serve --port abc                                     | Invalid value for option '--port': 'abc' is not an int (see 'shortr serve --help')",
             "keys                                                 | missing subcommand: create, list or revoke (see 'shortr keys --help')",
             "keys create --scopes admin                           | Missing required option: '--name=NAME' (see 'shortr keys create --help')",
+            "webhooks                                             | missing subcommand: create, list, delete, deliveries, test or rotate-secret (see 'shortr webhooks --help')",
+            "webhooks create                                      | Missing required option: '--url=URL' (see 'shortr webhooks create --help')",
+            "webhooks delete                                      | Missing required parameter: 'ID' (see 'shortr webhooks delete --help')",
+            "webhooks deliveries wh_abc --limit many              | Invalid value for option '--limit': 'many' is not an int (see 'shortr webhooks deliveries --help')",
             "keys create --name ci --scopes admin,root            | Invalid value for option '--scopes' (SCOPE): unknown scope 'root'; expected links:read, links:write, stats:read or admin (see 'shortr keys create --help')",
     })
     void usageErrorsAreOneLineAndExitTwo(String args, String message) {
@@ -347,6 +351,84 @@ class CliTest {
         Result r = run(Map.of("SHORTR_SERVER", api.url()), "links", "get", "abc123");
         assertThat(r.err()).isEqualTo("shortr: Unauthorized: an API key is required (HTTP 401); pass --key or set SHORTR_KEY\n");
         assertThat(api.seen.getFirst().authorization()).isNull();
+    }
+
+    // --- webhooks over REST ---
+
+    private static final String HOOK = "{\"id\":\"wh_abc123\",\"url\":\"https://hooks.example/in\",\"events\":[\"link.created\",\"link.deleted\"],"
+            + "\"enabled\":true,\"description\":\"CI\",\"createdAt\":\"2026-11-24T10:00:00Z\",\"updatedAt\":\"2026-11-24T10:00:00Z\"";
+
+    @Test
+    void webhooksCreateSendsTheGivenFieldsAndPrintsTheSecretOnce() throws IOException {
+        api.answer("POST /api/v1/webhooks", 201, HOOK + ",\"secret\":\"whsec_c2VjcmV0\"}");
+        Result r = client("webhooks", "create", "--url", "https://hooks.example/in", "--events", "link.created,link.deleted",
+                "--description", "CI");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).isEqualTo("""
+                id           wh_abc123
+                url          https://hooks.example/in
+                events       link.created,link.deleted
+                enabled      yes
+                description  CI
+                secret       whsec_c2VjcmV0
+                """);
+        assertThat(r.err()).contains("shown only once");
+        assertThat(ApiClient.JSON.readTree(api.seen.getFirst().body())).isEqualTo(ApiClient.JSON.readTree(
+                "{\"url\":\"https://hooks.example/in\",\"events\":[\"link.created\",\"link.deleted\"],\"description\":\"CI\"}"));
+
+        client("webhooks", "create", "--url", "https://hooks.example/off", "--disabled");
+        assertThat(ApiClient.JSON.readTree(api.seen.get(1).body())).isEqualTo(ApiClient.JSON.readTree(
+                "{\"url\":\"https://hooks.example/off\",\"enabled\":false}"));
+    }
+
+    @Test
+    void webhooksListAndDelete() {
+        api.answer("GET /api/v1/webhooks", 200, "{\"items\":[" + HOOK + "}]}")
+                .raw("DELETE /api/v1/webhooks/wh_abc123", 204, "application/json", "");
+        Result listed = client("webhooks", "list");
+        assertThat(listed.exit()).isZero();
+        assertThat(listed.out().lines().toList()).hasSize(2).satisfies(lines -> {
+            assertThat(lines.get(0)).startsWith("ID").contains("URL", "EVENTS", "ENABLED", "DESCRIPTION", "CREATED");
+            assertThat(lines.get(1)).startsWith("wh_abc123").contains("https://hooks.example/in", "link.created,link.deleted", "yes", "CI");
+        });
+        assertThat(client("webhooks", "delete", "wh_abc123")).isEqualTo(new Result(0, "deleted wh_abc123\n", ""));
+        assertThat(api.seen.get(1).method()).isEqualTo("DELETE");
+    }
+
+    @Test
+    void webhooksDeliveriesIsATableWithTheNextCursor() {
+        api.answer("GET /api/v1/webhooks/wh_abc123/deliveries?limit=1", 200, """
+                {"items":[{"eventId":"evt_chg_7","type":"link.created","state":"pending","attempts":2,"lastStatus":500,
+                 "lastError":"HTTP 500: boom","lastAttemptAt":"2026-11-24T10:00:00Z","nextAttemptAt":"2026-11-24T10:00:30Z",
+                 "deliveredAt":null,"createdAt":"2026-11-24T09:59:59Z"}],"nextCursor":"aWQ6Nw"}""");
+        Result r = client("webhooks", "deliveries", "wh_abc123", "--limit", "1");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out().lines().toList()).hasSize(2).satisfies(lines -> {
+            assertThat(lines.get(0)).startsWith("EVENT").contains("TYPE", "STATE", "ATTEMPTS", "STATUS", "NEXT ATTEMPT", "DELIVERED", "LAST ERROR");
+            assertThat(lines.get(1)).startsWith("evt_chg_7").contains("link.created", "pending", "2", "500", "2026-11-24T10:00:30Z",
+                    "HTTP 500: boom");
+        });
+        assertThat(r.err()).isEqualTo("more deliveries: add --cursor aWQ6Nw\n");
+    }
+
+    @Test
+    void webhooksTestAndRotate() {
+        api.answer("POST /api/v1/webhooks/wh_abc123/test", 202, "{\"eventId\":\"evt_xyz\"}")
+                .answer("POST /api/v1/webhooks/wh_abc123/rotate-secret", 200, HOOK + ",\"secret\":\"whsec_bmV3\"}");
+        assertThat(client("webhooks", "test", "wh_abc123")).isEqualTo(new Result(0, "queued test event evt_xyz for wh_abc123\n", ""));
+        assertThat(client("webhooks", "rotate-secret", "wh_abc123")).isEqualTo(new Result(0, "whsec_bmV3\n", ""));
+    }
+
+    @Test
+    void aWebhookProblemIsOneLineAndExitOne() {
+        api.problem("POST /api/v1/webhooks", 400, "{\"title\":\"Invalid field\",\"status\":400,"
+                + "\"detail\":\"unknown event type 'link.visited'; expected * or any of link.created, link.updated, link.deleted, link.clicked\","
+                + "\"errors\":[{\"field\":\"events\",\"detail\":\"unknown event type 'link.visited'; expected * or any of link.created, link.updated, link.deleted, link.clicked\"}]}");
+        api.problem("GET /api/v1/webhooks/wh_nope/deliveries", 404, "{\"title\":\"Webhook not found\",\"status\":404,\"detail\":\"no webhook with id 'wh_nope'\"}");
+        assertThat(client("webhooks", "create", "--url", "https://hooks.example/in", "--events", "link.visited")).isEqualTo(new Result(1, "",
+                "shortr: Invalid field: unknown event type 'link.visited'; expected * or any of link.created, link.updated, link.deleted, link.clicked (HTTP 400)\n"));
+        assertThat(client("webhooks", "deliveries", "wh_nope"))
+                .isEqualTo(new Result(1, "", "shortr: Webhook not found: no webhook with id 'wh_nope' (HTTP 404)\n"));
     }
 
     private static String page(String item, String next) {

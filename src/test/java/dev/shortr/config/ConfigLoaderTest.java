@@ -52,6 +52,31 @@ class ConfigLoaderTest {
         assertThat(c.rateLimit()).isEqualTo(new RateLimitConfig(true, 6000, 12000, 30));
     }
 
+    @Test
+    void webhooksAreConfiguredLikeEverythingElse() throws IOException {
+        Path f = yaml("""
+                webhooks: { enabled: true, clickWindow: 30s, maxAttempts: 5, backoffBase: 1s, timeout: 3s, concurrency: 8, retention: 168h }
+                """);
+        ShortrConfig c = ConfigLoader.load(f, Map.of("SHORTR_WEBHOOKS_CONCURRENCY", "32"), Map.of("webhooks.maxAttempts", "7"));
+        assertThat(c.webhooks()).isEqualTo(new WebhooksConfig(true, Duration.ofSeconds(30), 7, Duration.ofSeconds(1),
+                Duration.ofSeconds(3), 32, Duration.ofDays(7)));
+        assertThat(ShortrConfig.defaults().webhooks()).isEqualTo(new WebhooksConfig(true, Duration.ofSeconds(10), 10,
+                Duration.ofSeconds(5), Duration.ofSeconds(10), 16, Duration.ofDays(30)));
+    }
+
+    @Test
+    void badWebhookSettingsAreAllListed() {
+        assertThat(problems(null, Map.of("SHORTR_WEBHOOKS_MAX_ATTEMPTS", "0", "SHORTR_WEBHOOKS_CLICK_WINDOW", "5ms",
+                "SHORTR_WEBHOOKS_TIMEOUT", "10m", "SHORTR_WEBHOOKS_CONCURRENCY", "0", "SHORTR_WEBHOOKS_BACKOFF_BASE", "2h",
+                "SHORTR_WEBHOOKS_ENABLED", "yes"), Map.of())).containsExactlyInAnyOrder(
+                "webhooks.maxAttempts: must be between 1 and 100, got 0 (SHORTR_WEBHOOKS_MAX_ATTEMPTS)",
+                "webhooks.clickWindow: must be between 10ms and 24h, got 5ms (SHORTR_WEBHOOKS_CLICK_WINDOW)",
+                "webhooks.timeout: must be between 10ms and 5m, got 10m (SHORTR_WEBHOOKS_TIMEOUT)",
+                "webhooks.concurrency: must be between 1 and 1024, got 0 (SHORTR_WEBHOOKS_CONCURRENCY)",
+                "webhooks.backoffBase: must be between 1ms and 1h, got 2h (SHORTR_WEBHOOKS_BACKOFF_BASE)",
+                "webhooks.enabled: expected true or false, got 'yes' (SHORTR_WEBHOOKS_ENABLED)");
+    }
+
     @ParameterizedTest(name = "file={0} env={1} flag={2} -> {3}")
     @CsvSource(nullValues = "-", value = {
             "-,    -,    -,    8080",

@@ -79,7 +79,8 @@ class ClicksIT {
         // a flush interval far longer than the test: only the shutdown flush can have stored these clicks
         ShortrConfig slow = TestNode.config(dir);
         slow = new ShortrConfig(slow.server(), slow.store(), slow.links(), slow.redirect(),
-                new ClicksConfig(true, 65_536, Duration.ofSeconds(30), 50_000), slow.auth(), slow.rateLimit());
+                new ClicksConfig(true, 65_536, Duration.ofSeconds(30), 50_000), slow.auth(), slow.rateLimit(),
+                slow.webhooks());
         TestNode first = TestNode.start(slow, null);
         String adminKey = first.adminKey();
         long shutdownMs;

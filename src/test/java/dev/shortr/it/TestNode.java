@@ -13,6 +13,8 @@ import dev.shortr.config.RedirectConfig;
 import dev.shortr.config.ServerConfig;
 import dev.shortr.config.ShortrConfig;
 import dev.shortr.config.StoreConfig;
+import dev.shortr.config.WebhooksConfig;
+import dev.shortr.webhook.Webhooks;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -51,7 +53,10 @@ final class TestNode implements AutoCloseable {
         this.dataDir = dataDir;
     }
 
-    /** The config every test node starts from: loopback, port 0, one event loop, clicks flushed every 50 ms. */
+    /**
+     * The config every test node starts from: loopback, port 0, one event loop, clicks flushed every 50 ms,
+     * webhooks retried 50 ms after a first failure (4 attempts at most) with click windows of 200 ms.
+     */
     static ShortrConfig config(Path dataDir) {
         ShortrConfig d = ShortrConfig.defaults();
         return new ShortrConfig(
@@ -62,7 +67,10 @@ final class TestNode implements AutoCloseable {
                 new ClicksConfig(true, 65_536, Duration.ofMillis(50), 50_000, new dev.shortr.config.AnalyticsConfig(true,
                         "anonymised", false, false, 90, false, "auto", Duration.ofMillis(50))),
                 AuthConfig.defaults(),
-                d.rateLimit());
+                d.rateLimit(),
+                // short enough that retries and click windows pass within a test
+                new WebhooksConfig(true, Duration.ofMillis(200), 4, Duration.ofMillis(50), Duration.ofSeconds(2), 4,
+                        Duration.ofDays(1)));
     }
 
     static TestNode start(Path dataDir) {
@@ -102,6 +110,11 @@ final class TestNode implements AutoCloseable {
 
     int port() {
         return node.port();
+    }
+
+    /** The node's webhooks, to report click batches as the click aggregator would. */
+    Webhooks webhooks() {
+        return node.webhooks();
     }
 
     String adminKey() {

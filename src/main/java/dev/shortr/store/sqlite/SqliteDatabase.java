@@ -19,8 +19,8 @@ import org.sqlite.SQLiteDataSource;
  * The shortr database file, {@code <dataDir>/shortr.db}: migrated on open, written by one group-committing
  * {@link Writer} thread, read through a few read-only connections, with the {@link ClickLog} that
  * {@link SqliteClickStore} appends to (replayed on open, compacted in the background). Share one instance
- * between the {@link SqliteLinkStore}, {@link SqliteClickStore} and {@link SqliteKeyStore}; closing it
- * compacts the click log, commits queued writes, then releases the file.
+ * between the {@link SqliteLinkStore}, {@link SqliteClickStore}, {@link SqliteKeyStore} and
+ * {@link SqliteWebhookStore}; closing it compacts the click log, commits queued writes, then releases the file.
  */
 public final class SqliteDatabase implements AutoCloseable {
     public static final String FILE_NAME = "shortr.db";
