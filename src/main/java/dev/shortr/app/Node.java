@@ -93,6 +93,8 @@ public final class Node implements AutoCloseable {
             // webhooks: link change feed and click batches -> outbox -> delivery worker (the raw link store:
             // polling the feed is not link traffic worth timing)
             webhooks = new Webhooks(stores.webhooks(), stores.links(), config.webhooks(), clock).start();
+            Webhooks hooks = webhooks;
+            aggregator.onFlushed(tallies -> clicked(hooks, stores.links(), tallies));
 
             // routes: operations and API first, the catch-all redirect route last
             Router router = new Router();
@@ -158,6 +160,24 @@ public final class Node implements AutoCloseable {
             closeQuietly(stores);
             throw e;
         }
+    }
+
+    /** Passes stored clicks on to webhooks' {@code link.clicked} windows, with the links' codes. */
+    private static void clicked(Webhooks webhooks, dev.shortr.link.LinkStore links, dev.shortr.visit.ClickTallies tallies) {
+        if (!webhooks.wantsClicks() || tallies.size() == 0) {
+            return;
+        }
+        java.util.Map<Long, Long> byLink = new java.util.HashMap<>();
+        for (int i = 0; i < tallies.size(); i++) {
+            byLink.merge(tallies.linkId(i), tallies.counts()[i], Long::sum);
+        }
+        java.util.Map<Long, dev.shortr.link.ShortCode> codes = links.codes(byLink.keySet());
+        byLink.forEach((id, n) -> {
+            dev.shortr.link.ShortCode code = codes.get(id);
+            if (code != null) {
+                webhooks.clicked(id, code.value(), n);
+            }
+        });
     }
 
     /** The GeoIP database {@code clicks.geoDatabase} names: a file, {@code auto} (scripts/geo.sh's, if fetched) or {@code none}. */

@@ -40,6 +40,9 @@ public interface LinkStore {
 
     long count();
 
+    /** The codes of the links with these ids; ids of deleted links are absent. */
+    java.util.Map<Long, ShortCode> codes(java.util.Collection<Long> ids);
+
     /** Cheap liveness probe of the backing store, for {@code /readyz}. */
     void ping();
 }

@@ -94,6 +94,11 @@ public final class TimedLinkStore implements LinkStore {
     }
 
     @Override
+    public java.util.Map<Long, dev.shortr.link.ShortCode> codes(java.util.Collection<Long> ids) {
+        return time(other, () -> delegate.codes(ids));
+    }
+
+    @Override
     public long count() {
         return time(other, delegate::count);
     }

@@ -86,6 +86,11 @@ public final class InvalidatingLinkStore implements LinkStore {
     }
 
     @Override
+    public java.util.Map<Long, ShortCode> codes(java.util.Collection<Long> ids) {
+        return delegate.codes(ids);
+    }
+
+    @Override
     public long count() {
         return delegate.count();
     }

@@ -75,6 +75,17 @@ public final class ClickAggregator implements AutoCloseable {
         this.thread = Thread.ofPlatform().name("click-aggregator").daemon(true).unstarted(this::run);
     }
 
+    private volatile java.util.function.Consumer<ClickTallies> onFlushed = t -> {};
+
+    /**
+     * Hands each batch of clicks to {@code listener} once it is durably stored, on the flush thread (webhooks'
+     * {@code link.clicked}). A listener that throws is logged and does not fail the flush.
+     */
+    public ClickAggregator onFlushed(java.util.function.Consumer<ClickTallies> listener) {
+        this.onFlushed = listener;
+        return this;
+    }
+
     public ClickAggregator start() {
         thread.start();
         return this;
@@ -172,6 +183,11 @@ public final class ClickAggregator implements AutoCloseable {
         inFlight = CompletableFuture.runAsync(() -> {
             store.add(tallies); // the totals first: they are what max-clicks limits and the API's "clicks" read
             progress.totalsStored = true;
+            try {
+                onFlushed.accept(tallies);
+            } catch (RuntimeException e) {
+                log.warn("a click flush listener failed (the clicks are stored): {}", e.toString());
+            }
             for (VisitRecorder.Batch b : batches) {
                 b.write();
                 progress.visitBatchesWritten++;

@@ -257,6 +257,11 @@ public final class Webhooks implements AutoCloseable {
         }
     }
 
+    /** True when an enabled endpoint subscribes to {@code link.clicked}: only then are click counts worth resolving. */
+    public boolean wantsClicks() {
+        return running && wanted(EventType.LINK_CLICKED);
+    }
+
     private boolean wanted(EventType type) {
         for (Endpoint e : endpoints) {
             if (e.enabled() && e.wants(type)) {

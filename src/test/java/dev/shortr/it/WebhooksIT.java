@@ -153,6 +153,30 @@ class WebhooksIT {
     }
 
     @Test
+    void realRedirectsBecomeLinkClickedEventsWithTheirCodesAndCounts(@TempDir Path dir) throws Exception {
+        try (Receiver receiver = new Receiver(); TestNode node = TestNode.start(dir)) {
+            receiver.secret("/clicked", createWebhook(node, receiver.url("/clicked"), "[\"link.clicked\"]").get("secret").asText());
+            node.createLink("clk007", "https://example.com/seven", null);
+            node.createLink("clk003", "https://example.com/three", null);
+            for (int i = 0; i < 7; i++) {
+                assertThat(node.get("/clk007").statusCode()).isEqualTo(302);
+                if (i < 3) {
+                    assertThat(node.get("/clk003").statusCode()).isEqualTo(302);
+                }
+            }
+            assertThat(node.head("/clk007").statusCode()).as("a HEAD is not a click").isEqualTo(302);
+            await("10 clicks in link.clicked events", () -> acceptedClicks(receiver) == 10);
+            java.util.Map<String, Long> byCode = new java.util.TreeMap<>();
+            for (Receiver.Arrival arrival : receiver.accepted()) {
+                for (JsonNode l : arrival.json().at("/data/links")) {
+                    byCode.merge(l.get("code").asText(), l.get("clicks").asLong(), Long::sum);
+                }
+            }
+            assertThat(byCode).isEqualTo(java.util.Map.of("clk007", 7L, "clk003", 3L));
+        }
+    }
+
+    @Test
     void aBadSignatureIsRefusedAndTheDeliveryEndsFailedInTheLog(@TempDir Path dir) throws Exception {
         try (Receiver receiver = new Receiver(); TestNode node = TestNode.start(dir)) {
             JsonNode hook = createWebhook(node, receiver.url("/hook"), "[\"link.created\"]");

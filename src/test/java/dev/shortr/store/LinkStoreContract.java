@@ -71,6 +71,17 @@ public abstract class LinkStoreContract {
     }
 
     @Test
+    void codesOfIdsSkipDeletedAndUnknownLinks() {
+        Link a = inserted(new Link(0, code("cod001"), new TargetUrl("https://example.com/1", "example.com"),
+                RedirectType.FOUND, null, false, null, null, List.of(), null, null, false, T0, T0, 0));
+        Link b = inserted(new Link(0, code("cod002"), new TargetUrl("https://example.com/2", "example.com"),
+                RedirectType.FOUND, null, false, null, null, List.of(), null, null, false, T0, T0, 0));
+        assertThat(store().delete(code("cod002"))).isTrue();
+        assertThat(store().codes(List.of(a.id(), b.id(), 999_999L))).isEqualTo(java.util.Map.of(a.id(), code("cod001")));
+        assertThat(store().codes(List.of())).isEmpty();
+    }
+
+    @Test
     void anOptionalFieldLeftEmptyReadsBackEmpty() {
         Link stored = inserted(link("abc123", "https://example.com/a"));
 

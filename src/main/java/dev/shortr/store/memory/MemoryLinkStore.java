@@ -141,6 +141,18 @@ public final class MemoryLinkStore implements LinkStore {
     }
 
     @Override
+    public synchronized java.util.Map<Long, ShortCode> codes(java.util.Collection<Long> ids) {
+        java.util.Map<Long, ShortCode> out = new HashMap<>();
+        for (Long id : ids) {
+            Link l = byId.get(id);
+            if (l != null) {
+                out.put(id, l.code());
+            }
+        }
+        return out;
+    }
+
+    @Override
     public synchronized long count() {
         return byId.size();
     }

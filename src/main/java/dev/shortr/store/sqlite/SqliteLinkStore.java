@@ -175,6 +175,25 @@ public final class SqliteLinkStore implements LinkStore {
     }
 
     @Override
+    public java.util.Map<Long, ShortCode> codes(java.util.Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return java.util.Map.of();
+        }
+        String json = ids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",", "[", "]"));
+        return db.read("codes of " + ids.size() + " links", s -> {
+            java.sql.PreparedStatement q = s.prepare("SELECT id, code FROM links WHERE id IN (SELECT value FROM json_each(?))");
+            q.setString(1, json);
+            java.util.Map<Long, ShortCode> out = new java.util.HashMap<>();
+            try (java.sql.ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getLong(1), new ShortCode(rs.getString(2)));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
     public long count() {
         return db.read("count links", s -> s.single("SELECT count(*) FROM links"));
     }
