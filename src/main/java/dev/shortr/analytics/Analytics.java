@@ -57,8 +57,13 @@ public final class Analytics implements VisitRecorder {
     private final PairSet visitors = new PairSet(1 << 12);
     /** (link-day, visitor) pairs already in the store, today. */
     private final PairSet remembered = new PairSet(1 << 12);
+    /** Visitors written one by one today, per link-day; past {@link #ONE_BY_ONE} a link-day gets a sketch. */
+    private final TallyMap perLinkDay = new TallyMap(1 << 12);
+    private static final int ONE_BY_ONE = 256;
+    /** Sketches of today's busy link-days and of the instance, written (merged) with the counters. */
+    private final Map<Long, Uniques> big = new HashMap<>();
     private long rememberedDay = Long.MIN_VALUE;
-    private VisitChunk.Builder visits = new VisitChunk.Builder();
+    private final VisitChunk.Builder visits = new VisitChunk.Builder();
     private long events;
     private long countedEvents;
     private long countersDueMs;
@@ -91,7 +96,7 @@ public final class Analytics implements VisitRecorder {
         countedEvents++;
         if (c.head()) {
             hours.add(hourKey(c.linkId(), HEADS, hour), 1);
-            keepVisit(new Visit(c.linkId(), c.epochMs(), null, null, null, null, null, null, null, null, null, null, true, false));
+            keepVisit(c.linkId(), c.epochMs(), true, false, null, null, null, null, null, null, null, null, null, null);
             return;
         }
         UserAgents.Agent agent = agents.parse(c.userAgent());
@@ -103,8 +108,7 @@ public final class Analytics implements VisitRecorder {
         boolean tracked = config.tracking() && !(config.honourDoNotTrack() && c.asksPrivacy());
         if (!tracked) {
             count(c.linkId(), day, Dim.BOT, agent.botKind(), bot);
-            keepVisit(new Visit(c.linkId(), c.epochMs(), null, null, null, null, null, null, null, null, null, agent.botKind(),
-                    false, false));
+            keepVisit(c.linkId(), c.epochMs(), false, false, null, null, null, null, null, null, null, null, null, agent.botKind());
             return;
         }
         InetAddress ip = Ips.clientIp(c.ip(), c.forwardedFor(), config.trustForwardedFor());
@@ -124,9 +128,9 @@ public final class Analytics implements VisitRecorder {
             visitor(TallyMap.key(c.linkId(), day), visitor, day);
             visitor(TallyMap.key(AnalyticsStore.INSTANCE, day), visitor, day);
         }
-        keepVisit(new Visit(c.linkId(), c.epochMs(), ip == null ? null : storedIp(ip), where.country(), where.region(),
+        keepVisit(c.linkId(), c.epochMs(), false, true, ip == null ? null : storedIp(ip), where.country(), where.region(),
                 where.city(), refHost, config.fullReferrer() ? Referrers.full(c.referer(), MAX_REFERRER) : null,
-                known(agent.browser()), known(agent.os()), agent.device(), agent.botKind(), false, true));
+                known(agent.browser()), known(agent.os()), agent.device(), agent.botKind());
     }
 
     static long hourKey(long linkId, int kind, long hour) {
@@ -137,10 +141,22 @@ public final class Analytics implements VisitRecorder {
     private void visitor(long linkDay, long hash, long day) {
         if (day != rememberedDay) {
             remembered.clear();
+            perLinkDay.clear();
+            big.clear();
             rememberedDay = day;
         }
-        if (!remembered.contains(linkDay, hash)) {
-            visitors.add(linkDay, hash);
+        if (remembered.contains(linkDay, hash)) {
+            return;
+        }
+        Uniques sketch = big.get(linkDay);
+        if (sketch == null && (TallyMap.linkOf(linkDay) == AnalyticsStore.INSTANCE || perLinkDay.get(linkDay) >= ONE_BY_ONE)) {
+            sketch = new Uniques(); // a busy link-day (or the whole instance): a sketch, merged into the stored one
+            big.put(linkDay, sketch);
+        }
+        if (sketch != null) {
+            sketch.add(hash);
+        } else if (visitors.add(linkDay, hash)) {
+            perLinkDay.add(linkDay, 1);
         }
     }
 
@@ -171,9 +187,10 @@ public final class Analytics implements VisitRecorder {
         }
     }
 
-    private void keepVisit(Visit v) {
+    private void keepVisit(long linkId, long atMs, boolean head, boolean tracked, String ip, String country, String region,
+                           String city, String referrerHost, String referrer, String browser, String os, String device, String bot) {
         if (config.visitRetentionDays() > 0) {
-            visits.add(v);
+            visits.add(linkId, atMs, head, tracked, ip, country, region, city, referrerHost, referrer, browser, os, device, bot);
         }
     }
 
@@ -196,12 +213,12 @@ public final class Analytics implements VisitRecorder {
             return null;
         }
         VisitChunk chunk = visits.finish();
-        visits = new VisitChunk.Builder();
+        visits.reset();
         long n = events;
         events = 0;
         AnalyticsStore.Batch batch;
         if (counters) {
-            batch = new AnalyticsStore.Batch(hours, dims, sketches(), chunk);
+            batch = new AnalyticsStore.Batch(hours, dims, pendingVisitors(), sketches(), chunk);
             TallyMap spare = spareHours.getAndSet(null);
             hours = spare != null ? spare : new TallyMap(1 << 16); // reusing keeps big tables out of the garbage
             dims = new HashMap<>();
@@ -209,7 +226,8 @@ public final class Analytics implements VisitRecorder {
             countersDueMs = now + intervalMs;
         } else {
             // new visitors alone: their sketches, without rewriting every hourly counter
-            batch = new AnalyticsStore.Batch(null, Map.of(), visitorsDue ? sketches() : Map.of(), chunk);
+            batch = new AnalyticsStore.Batch(null, Map.of(), visitorsDue ? pendingVisitors() : AnalyticsStore.Visitors.NONE, Map.of(),
+                    chunk);
         }
         return new VisitRecorder.Batch() {
             @Override
@@ -233,17 +251,32 @@ public final class Analytics implements VisitRecorder {
         return countedEvents > 0 && nowMs >= countersDueMs;
     }
 
-    /** The pending visitors as one sketch per link-day; they count as stored from now (a failed write is retried whole). */
-    private Map<AnalyticsStore.DayKey, byte[]> sketches() {
-        Map<Long, Uniques> byLinkDay = new HashMap<>();
-        visitors.forEach((linkDay, hash) -> byLinkDay.computeIfAbsent(linkDay, k -> new Uniques()).add(hash));
+    /** The new one-by-one visitors as two arrays; they count as stored from now (a failed write is retried whole). */
+    private AnalyticsStore.Visitors pendingVisitors() {
+        long[] keys = new long[visitors.size()];
+        long[] hashes = new long[visitors.size()];
+        int[] n = {0};
+        visitors.forEach((k, h) -> {
+            keys[n[0]] = k;
+            hashes[n[0]++] = h;
+        });
         if (remembered.size() + visitors.size() > MAX_REMEMBERED) {
-            remembered.clear(); // forgetting only costs idempotent re-merges
+            remembered.clear(); // forgetting costs only INSERT OR IGNOREs of rows already there
         }
         visitors.forEach(remembered::add);
         visitors.clear();
-        Map<AnalyticsStore.DayKey, byte[]> out = new HashMap<>(byLinkDay.size() * 2);
-        byLinkDay.forEach((k, u) -> out.put(new AnalyticsStore.DayKey(TallyMap.linkOf(k), TallyMap.dayOf(k)), u.toBytes()));
+        return new AnalyticsStore.Visitors(keys, hashes);
+    }
+
+    /** Busy link-days' sketches, handed over and started afresh (the store merges them into what it has). */
+    private Map<AnalyticsStore.DayKey, byte[]> sketches() {
+        Map<AnalyticsStore.DayKey, byte[]> out = new HashMap<>(big.size() * 2);
+        big.forEach((k, u) -> {
+            if (u.estimate() > 0) {
+                out.put(new AnalyticsStore.DayKey(TallyMap.linkOf(k), TallyMap.dayOf(k)), u.toBytes());
+            }
+        });
+        big.replaceAll((k, u) -> new Uniques());
         return out;
     }
 

@@ -23,7 +23,18 @@ public interface AnalyticsStore {
      * 0 clicks, 1 bots, 2 HEADs; dimension counters by {@link DimKey}; unique-visitor sketches by {@link DayKey}
      * (merged into what is stored with the given operator); and one encoded visit chunk.
      */
-    record Batch(TallyMap hours, Map<DimKey, long[]> dims, Map<DayKey, byte[]> sketches, VisitChunk visits) {}
+    record Batch(TallyMap hours, Map<DimKey, long[]> dims, Visitors visitors, Map<DayKey, byte[]> sketches, VisitChunk visits) {}
+
+    /** New visitors of link-days that still count them one by one: {@code keys[i]} is {@code TallyMap.key(linkId, day)}. */
+    record Visitors(long[] keys, long[] hashes) {
+        public static final Visitors NONE = new Visitors(new long[0], new long[0]);
+    }
+
+    /** What a link-day's uniques are made of: visitor hashes kept one by one, a sketch (null if none), or both. */
+    @FunctionalInterface
+    interface VisitorSink {
+        void accept(long linkId, long day, long[] hashes, byte[] sketch);
+    }
 
     record DimKey(long linkId, long day, Dim dim, String value) {}
 
@@ -35,8 +46,8 @@ public interface AnalyticsStore {
     /** The {@code limit} values of {@code dim} with the most clicks in the range, most first. */
     List<Map.Entry<String, Counts>> top(Collection<Long> scope, Dim dim, long fromDay, long toDay, int limit);
 
-    /** The stored unique-visitor sketches of the scope's link-days in the range (instance-wide when scope is null). */
-    List<byte[]> sketches(Collection<Long> scope, long fromDay, long toDay);
+    /** The stored visitors of each of the scope's link-days in the range (the instance's when scope is null). */
+    void visitors(Collection<Long> scope, long fromDay, long toDay, VisitorSink sink);
 
     /** Visits of the scope in {@code [fromMs, toMs)}, oldest first, streamed: nothing is held in memory. */
     void visits(Collection<Long> scope, long fromMs, long toMs, Consumer<Visit> sink);

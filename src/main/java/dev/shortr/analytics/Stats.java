@@ -57,11 +57,15 @@ public final class Stats {
         for (Dim d : Dim.values()) {
             top.put(d, store.top(scope, d, fromDay, toDay, topN));
         }
-        long uniques = 0;
-        for (byte[] sketch : store.sketches(scope, fromDay, toDay)) {
-            uniques += Uniques.fromBytes(sketch).estimate();
-        }
-        return new Report(totals, uniques, series, top);
+        long[] uniques = {0};
+        store.visitors(scope, fromDay, toDay, (link, day, hashes, sketch) -> {
+            Uniques u = sketch == null ? new Uniques() : Uniques.fromBytes(sketch);
+            for (long h : hashes) {
+                u.add(h);
+            }
+            uniques[0] += u.estimate();
+        });
+        return new Report(totals, uniques[0], series, top);
     }
 
     private static Map<ZonedDateTime, Counts> emptyBuckets(LocalDate from, LocalDate to, ZoneId zone, Granularity g) {

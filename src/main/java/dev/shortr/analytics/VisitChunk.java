@@ -54,57 +54,99 @@ public final class VisitChunk {
         return lastMs;
     }
 
-    /** Collects visits, then {@link #finish}es them into a chunk. Not thread-safe. */
+    /**
+     * Collects visits, then {@link #finish}es them into a chunk. Rows are kept as fixed-width runs of longs in
+     * one growing array and strings once in a table, so adding a visit allocates nothing (the aggregator adds
+     * one per click). {@link #reset} keeps the arrays for the next chunk. Not thread-safe.
+     */
     public static final class Builder {
+        private static final int WIDTH = 3 + FIELDS;
         private final Map<String, Integer> strings = new HashMap<>();
         private final List<String> table = new ArrayList<>();
-        private final List<long[]> rows = new ArrayList<>();
+        private long[] rows = new long[WIDTH * 1024];
+        private int size;
         private long firstMs = Long.MAX_VALUE;
         private long lastMs = Long.MIN_VALUE;
 
         public void add(Visit v) {
-            long[] row = new long[3 + FIELDS];
-            row[0] = v.linkId();
-            row[1] = v.atMs();
-            row[2] = (v.head() ? 1 : 0) | (v.tracked() ? 2 : 0);
-            String[] f = {v.ip(), v.country(), v.region(), v.city(), v.referrerHost(), v.referrer(), v.browser(), v.os(),
-                    v.device(), v.bot()};
-            for (int i = 0; i < FIELDS; i++) {
-                row[3 + i] = f[i] == null ? 0 : strings.computeIfAbsent(f[i], s -> {
-                    table.add(s);
-                    return table.size();
-                });
+            add(v.linkId(), v.atMs(), v.head(), v.tracked(), v.ip(), v.country(), v.region(), v.city(), v.referrerHost(),
+                    v.referrer(), v.browser(), v.os(), v.device(), v.bot());
+        }
+
+        /** A visit given field by field, in {@link Visit}'s order. */
+        public void add(long linkId, long atMs, boolean head, boolean tracked, String ip, String country, String region,
+                        String city, String referrerHost, String referrer, String browser, String os, String device, String bot) {
+            if ((size + 1) * WIDTH > rows.length) {
+                rows = java.util.Arrays.copyOf(rows, rows.length * 2);
             }
-            rows.add(row);
-            firstMs = Math.min(firstMs, v.atMs());
-            lastMs = Math.max(lastMs, v.atMs());
+            int at = size * WIDTH;
+            rows[at] = linkId;
+            rows[at + 1] = atMs;
+            rows[at + 2] = (head ? 1 : 0) | (tracked ? 2 : 0);
+            rows[at + 3] = index(ip);
+            rows[at + 4] = index(country);
+            rows[at + 5] = index(region);
+            rows[at + 6] = index(city);
+            rows[at + 7] = index(referrerHost);
+            rows[at + 8] = index(referrer);
+            rows[at + 9] = index(browser);
+            rows[at + 10] = index(os);
+            rows[at + 11] = index(device);
+            rows[at + 12] = index(bot);
+            size++;
+            firstMs = Math.min(firstMs, atMs);
+            lastMs = Math.max(lastMs, atMs);
+        }
+
+        private int index(String s) {
+            if (s == null) {
+                return 0;
+            }
+            Integer i = strings.get(s);
+            if (i == null) {
+                table.add(s);
+                i = table.size();
+                strings.put(s, i);
+            }
+            return i;
         }
 
         public int size() {
-            return rows.size();
+            return size;
         }
 
         public VisitChunk finish() {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + rows.size() * 16);
-            try (DataOutputStream out = new DataOutputStream(bytes)) {
-                out.writeByte(VERSION);
-                out.writeInt(table.size());
-                for (String s : table) {
-                    out.writeUTF(s.length() > 16_000 ? s.substring(0, 16_000) : s);
+            int bytes = 9 + table.stream().mapToInt(t -> 2 + 3 * Math.min(t.length(), 16_000)).sum() + size * (17 + 4 * FIELDS);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, Math.min(bytes, 64 << 20)));
+            try (DataOutputStream data = new DataOutputStream(out)) {
+                data.writeByte(VERSION);
+                data.writeInt(table.size());
+                for (String t : table) {
+                    data.writeUTF(t.length() > 16_000 ? t.substring(0, 16_000) : t);
                 }
-                out.writeInt(rows.size());
-                for (long[] row : rows) {
-                    out.writeLong(row[0]);
-                    out.writeLong(row[1]);
-                    out.writeByte((int) row[2]);
+                data.writeInt(size);
+                for (int r = 0; r < size; r++) {
+                    int at = r * WIDTH;
+                    data.writeLong(rows[at]);
+                    data.writeLong(rows[at + 1]);
+                    data.writeByte((int) rows[at + 2]);
                     for (int i = 0; i < FIELDS; i++) {
-                        out.writeInt((int) row[3 + i]);
+                        data.writeInt((int) rows[at + 3 + i]);
                     }
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            return new VisitChunk(bytes.toByteArray(), rows.size(), rows.isEmpty() ? 0 : firstMs, rows.isEmpty() ? 0 : lastMs);
+            return new VisitChunk(out.toByteArray(), size, size == 0 ? 0 : firstMs, size == 0 ? 0 : lastMs);
+        }
+
+        /** Empties the builder for the next chunk, keeping its arrays. */
+        public void reset() {
+            strings.clear();
+            table.clear();
+            size = 0;
+            firstMs = Long.MAX_VALUE;
+            lastMs = Long.MIN_VALUE;
         }
     }
 

@@ -89,6 +89,18 @@ public final class SqliteAnalyticsStore implements AnalyticsStore {
                 }
             }
             dims.executeBatch();
+            PreparedStatement visitor = s.prepare("INSERT OR IGNORE INTO click_visitors (link_id, day, hash) VALUES (?, ?, ?)");
+            Visitors vs = batch.visitors();
+            for (int i = 0; i < vs.keys().length; i++) {
+                visitor.setLong(1, TallyMap.linkOf(vs.keys()[i]));
+                visitor.setLong(2, TallyMap.dayOf(vs.keys()[i]));
+                visitor.setLong(3, vs.hashes()[i]);
+                visitor.addBatch();
+                if (++n[0] % BATCH == 0) {
+                    visitor.executeBatch();
+                }
+            }
+            visitor.executeBatch();
             for (Map.Entry<DayKey, byte[]> e : batch.sketches().entrySet()) {
                 mergeSketch(s, e.getKey(), e.getValue(), merge);
             }
@@ -168,24 +180,50 @@ public final class SqliteAnalyticsStore implements AnalyticsStore {
     }
 
     @Override
-    public List<byte[]> sketches(Collection<Long> scope, long fromDay, long toDay) {
-        String sql = "SELECT sketch FROM click_uniques WHERE day >= ? AND day < ? AND"
-                + (scope == null ? " link_id = " + INSTANCE : IN_SCOPE);
-        return db.read("unique-visitor sketches", s -> {
-            PreparedStatement q = s.prepare(sql);
-            q.setLong(1, fromDay);
-            q.setLong(2, toDay);
-            if (scope != null) {
-                q.setString(3, json(scope));
-            }
-            List<byte[]> out = new ArrayList<>();
-            try (ResultSet rs = q.executeQuery()) {
+    public void visitors(Collection<Long> scope, long fromDay, long toDay, VisitorSink sink) {
+        String where = " WHERE day >= ? AND day < ? AND" + (scope == null ? " link_id = " + INSTANCE : IN_SCOPE);
+        db.read("unique visitors", s -> {
+            Map<Long, long[]> hashes = new java.util.HashMap<>();
+            Map<Long, Integer> counts = new java.util.HashMap<>();
+            PreparedStatement rows = s.prepare("SELECT link_id, day, hash FROM click_visitors" + where);
+            bindRange(rows, scope, fromDay, toDay);
+            try (ResultSet rs = rows.executeQuery()) {
                 while (rs.next()) {
-                    out.add(rs.getBytes(1));
+                    long key = TallyMap.key(rs.getLong(1), rs.getLong(2));
+                    int n = counts.merge(key, 1, Integer::sum);
+                    long[] h = hashes.computeIfAbsent(key, k -> new long[8]);
+                    if (n > h.length) {
+                        h = java.util.Arrays.copyOf(h, h.length * 2);
+                        hashes.put(key, h);
+                    }
+                    h[n - 1] = rs.getLong(3);
                 }
             }
-            return out;
+            Map<Long, byte[]> sketches = new java.util.HashMap<>();
+            PreparedStatement q = s.prepare("SELECT link_id, day, sketch FROM click_uniques" + where);
+            bindRange(q, scope, fromDay, toDay);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    sketches.put(TallyMap.key(rs.getLong(1), rs.getLong(2)), rs.getBytes(3));
+                }
+            }
+            java.util.Set<Long> keys = new java.util.HashSet<>(hashes.keySet());
+            keys.addAll(sketches.keySet());
+            for (long key : keys) {
+                long[] h = hashes.get(key);
+                sink.accept(TallyMap.linkOf(key), TallyMap.dayOf(key), h == null ? new long[0] : java.util.Arrays.copyOf(h, counts.get(key)),
+                        sketches.get(key));
+            }
+            return null;
         });
+    }
+
+    private static void bindRange(PreparedStatement q, Collection<Long> scope, long fromDay, long toDay) throws SQLException {
+        q.setLong(1, fromDay);
+        q.setLong(2, toDay);
+        if (scope != null) {
+            q.setString(3, json(scope));
+        }
     }
 
     @Override
