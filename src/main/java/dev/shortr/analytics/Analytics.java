@@ -47,6 +47,8 @@ public final class Analytics implements VisitRecorder {
     private static final int MAX_PENDING_VISITORS = 1 << 16;
     /** Pairs remembered as stored today, so a returning visitor costs no sketch write; forgotten beyond this. */
     private static final int MAX_REMEMBERED = 1 << 20;
+    /** Link-days whose one-by-one visitors are counted; forgotten beyond this (a link-day may then keep up to twice 256 rows). */
+    private static final int MAX_COUNTED_LINK_DAYS = 1 << 18;
 
     private final long intervalMs;
     private TallyMap hours = new TallyMap(1 << 16);
@@ -156,6 +158,9 @@ public final class Analytics implements VisitRecorder {
         if (sketch != null) {
             sketch.add(hash);
         } else if (visitors.add(linkDay, hash)) {
+            if (perLinkDay.size() >= MAX_COUNTED_LINK_DAYS) {
+                perLinkDay.clear(); // bounded memory on a day with very many busy links
+            }
             perLinkDay.add(linkDay, 1);
         }
     }
