@@ -13,7 +13,6 @@ import dev.shortr.visit.VisitRecorder;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Enriches each click on the aggregator thread and accumulates what one flush writes: per link and hour
@@ -51,7 +50,7 @@ public final class Analytics implements VisitRecorder {
     private static final int MAX_COUNTED_LINK_DAYS = 1 << 18;
 
     private final long intervalMs;
-    private TallyMap hours = new TallyMap(1 << 16);
+    private TallyMap hours = new TallyMap(1 << 18);
     /** The map of the last written batch, cleared and handed back by the flush thread for reuse. */
     private final java.util.concurrent.atomic.AtomicReference<TallyMap> spareHours = new java.util.concurrent.atomic.AtomicReference<>();
     private Map<AnalyticsStore.DimKey, long[]> dims = new HashMap<>();
@@ -64,7 +63,11 @@ public final class Analytics implements VisitRecorder {
     private static final int ONE_BY_ONE = 256;
     /** Sketches of today's busy link-days and of the instance, written (merged) with the counters. */
     private final Map<Long, Uniques> big = new HashMap<>();
+    /** Today's visitors of the whole instance (always a sketch). */
+    private Uniques instance = new Uniques();
+    private final VisitorHash.Scratch hasher = new VisitorHash.Scratch();
     private long rememberedDay = Long.MIN_VALUE;
+    private long instanceDay = Long.MIN_VALUE;
     private final VisitChunk.Builder visits = new VisitChunk.Builder();
     private long events;
     private long countedEvents;
@@ -126,9 +129,9 @@ public final class Analytics implements VisitRecorder {
         count(c.linkId(), day, Dim.DEVICE, "other".equals(agent.device()) ? null : agent.device(), bot);
         count(c.linkId(), day, Dim.BOT, agent.botKind(), bot);
         if (!bot && ip != null) {
-            long visitor = VisitorHash.of(saltOf(day), ip, Objects.requireNonNullElse(c.userAgent(), ""));
+            long visitor = hasher.hash(saltOf(day), ip, c.userAgent());
             visitor(TallyMap.key(c.linkId(), day), visitor, day);
-            visitor(TallyMap.key(AnalyticsStore.INSTANCE, day), visitor, day);
+            instance.add(visitor);
         }
         keepVisit(c.linkId(), c.epochMs(), false, true, ip == null ? null : storedIp(ip), where.country(), where.region(),
                 where.city(), refHost, config.fullReferrer() ? Referrers.full(c.referer(), MAX_REFERRER) : null,
@@ -144,19 +147,22 @@ public final class Analytics implements VisitRecorder {
         if (day != rememberedDay) {
             remembered.clear();
             perLinkDay.clear();
-            big.clear();
+            if (instance.estimate() > 0) { // yesterday's instance-wide visitors go out with the next drain
+                big.merge(TallyMap.key(AnalyticsStore.INSTANCE, instanceDay), instance, (a, b) -> {
+                    a.merge(b);
+                    return a;
+                });
+                instance = new Uniques();
+            }
             rememberedDay = day;
+            instanceDay = day;
         }
         if (remembered.contains(linkDay, hash)) {
             return;
         }
-        Uniques sketch = big.get(linkDay);
-        if (sketch == null && (TallyMap.linkOf(linkDay) == AnalyticsStore.INSTANCE || perLinkDay.get(linkDay) >= ONE_BY_ONE)) {
-            sketch = new Uniques(); // a busy link-day (or the whole instance): a sketch, merged into the stored one
-            big.put(linkDay, sketch);
-        }
-        if (sketch != null) {
-            sketch.add(hash);
+        if (perLinkDay.get(linkDay) >= ONE_BY_ONE) {
+            // a busy link-day: a sketch, merged into the stored one with the counters
+            big.computeIfAbsent(linkDay, k -> new Uniques()).add(hash);
         } else if (visitors.add(linkDay, hash)) {
             if (perLinkDay.size() >= MAX_COUNTED_LINK_DAYS) {
                 perLinkDay.clear(); // bounded memory on a day with very many busy links
@@ -225,7 +231,7 @@ public final class Analytics implements VisitRecorder {
         if (counters) {
             batch = new AnalyticsStore.Batch(hours, dims, pendingVisitors(), sketches(), chunk);
             TallyMap spare = spareHours.getAndSet(null);
-            hours = spare != null ? spare : new TallyMap(1 << 16); // reusing keeps big tables out of the garbage
+            hours = spare != null ? spare : new TallyMap(1 << 18); // reusing keeps big tables out of the garbage
             dims = new HashMap<>();
             countedEvents = 0;
             countersDueMs = now + intervalMs;
@@ -275,13 +281,17 @@ public final class Analytics implements VisitRecorder {
 
     /** Busy link-days' sketches, handed over and started afresh (the store merges them into what it has). */
     private Map<AnalyticsStore.DayKey, byte[]> sketches() {
-        Map<AnalyticsStore.DayKey, byte[]> out = new HashMap<>(big.size() * 2);
+        Map<AnalyticsStore.DayKey, byte[]> out = new HashMap<>(big.size() * 2 + 2);
+        if (instance.estimate() > 0) {
+            out.put(new AnalyticsStore.DayKey(AnalyticsStore.INSTANCE, instanceDay), instance.toBytes());
+            instance = new Uniques();
+        }
         big.forEach((k, u) -> {
             if (u.estimate() > 0) {
                 out.put(new AnalyticsStore.DayKey(TallyMap.linkOf(k), TallyMap.dayOf(k)), u.toBytes());
             }
         });
-        big.replaceAll((k, u) -> new Uniques());
+        big.clear(); // a busy link-day starts a fresh sketch at its next visitor
         return out;
     }
 

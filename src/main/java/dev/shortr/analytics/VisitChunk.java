@@ -1,7 +1,6 @@
 package dev.shortr.analytics;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -116,13 +115,16 @@ public final class VisitChunk {
         }
 
         public VisitChunk finish() {
-            int bytes = 9 + table.stream().mapToInt(t -> 2 + 3 * Math.min(t.length(), 16_000)).sum() + size * (17 + 4 * FIELDS);
-            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, Math.min(bytes, 64 << 20)));
+            int bytes = 1 + 4 + 4 + size * (17 + 4 * FIELDS);
+            for (String t : table) {
+                bytes += 2 + utfLength(cut(t));
+            }
+            ArrayOut out = new ArrayOut(bytes); // the exact size: the chunk is written once, never copied
             try (DataOutputStream data = new DataOutputStream(out)) {
                 data.writeByte(VERSION);
                 data.writeInt(table.size());
                 for (String t : table) {
-                    data.writeUTF(t.length() > 16_000 ? t.substring(0, 16_000) : t);
+                    data.writeUTF(cut(t));
                 }
                 data.writeInt(size);
                 for (int r = 0; r < size; r++) {
@@ -137,7 +139,42 @@ public final class VisitChunk {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            return new VisitChunk(out.toByteArray(), size, size == 0 ? 0 : firstMs, size == 0 ? 0 : lastMs);
+            return new VisitChunk(out.array, size, size == 0 ? 0 : firstMs, size == 0 ? 0 : lastMs);
+        }
+
+        private static String cut(String s) {
+            return s.length() > 16_000 ? s.substring(0, 16_000) : s;
+        }
+
+        /** The length of {@code s} in {@link DataOutputStream#writeUTF}'s modified UTF-8. */
+        private static int utfLength(String s) {
+            int n = 0;
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                n += c >= 1 && c <= 0x7f ? 1 : c <= 0x7ff ? 2 : 3;
+            }
+            return n;
+        }
+
+        /** Writes into one array of a known size. */
+        private static final class ArrayOut extends java.io.OutputStream {
+            final byte[] array;
+            private int at;
+
+            ArrayOut(int size) {
+                array = new byte[size];
+            }
+
+            @Override
+            public void write(int b) {
+                array[at++] = (byte) b;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                System.arraycopy(b, off, array, at, len);
+                at += len;
+            }
         }
 
         /** Empties the builder for the next chunk, keeping its arrays. */
