@@ -172,13 +172,23 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         long start = System.nanoTime();
         server.workers().execute(() -> {
             Reply reply;
+            boolean streamed = false;
             try {
                 reply = server.dispatcher().dispatch(request);
+                if (reply.stream() != null && !head) {
+                    streamed = true;
+                    stream(ctx, reply, ka);
+                }
             } finally {
                 server.leave();
             }
+            boolean sent = streamed;
             ctx.executor().execute(() -> {
-                writeReply(ctx, reply, ka, head);
+                if (!sent) {
+                    writeReply(ctx, reply, ka, head);
+                } else if (!ka) {
+                    ctx.close();
+                }
                 if (accessLog != null) {
                     accessLog.served(ctx.channel().remoteAddress(), req.method().name(), req.uri(), reply.status(), System.nanoTime() - start);
                 }
@@ -187,6 +197,83 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 drainBacklog(ctx);
             });
         });
+    }
+
+    /**
+     * Sends a streamed reply from the request's virtual thread: the head, then chunks of about 64 KiB, each
+     * waiting for the socket to take the previous one (a slow reader slows the writer instead of filling
+     * memory), then the last chunk. A failure after the head can only end the connection.
+     */
+    private static void stream(ChannelHandlerContext ctx, Reply reply, boolean keepAlive) {
+        io.netty.handler.codec.http.HttpResponse res = new io.netty.handler.codec.http.DefaultHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(reply.status()));
+        reply.headers().forEach((k, v) -> res.headers().set(k, v));
+        res.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        res.headers().set(HttpHeaderNames.DATE, HttpDate.now());
+        res.headers().set(HttpHeaderNames.SERVER, HttpServer.SERVER_NAME);
+        if (!keepAlive) {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        ChunkedOut out = new ChunkedOut(ctx);
+        try {
+            out.send(res);
+            reply.stream().writeTo(out);
+            out.flush();
+            out.send(LastHttpContent.EMPTY_LAST_CONTENT);
+        } catch (java.io.IOException | RuntimeException e) {
+            out.release();
+            ctx.close();
+        }
+    }
+
+    /** An OutputStream of HTTP chunks. */
+    private static final class ChunkedOut extends java.io.OutputStream {
+        private static final int CHUNK = 64 * 1024;
+        private final ChannelHandlerContext ctx;
+        private ByteBuf buf;
+
+        ChunkedOut(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        void send(Object msg) throws java.io.IOException {
+            io.netty.channel.ChannelFuture f = ctx.writeAndFlush(msg).awaitUninterruptibly();
+            if (!f.isSuccess()) {
+                throw new java.io.IOException("the client went away", f.cause());
+            }
+        }
+
+        @Override
+        public void write(int b) throws java.io.IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws java.io.IOException {
+            if (buf == null) {
+                buf = ctx.alloc().buffer(CHUNK);
+            }
+            buf.writeBytes(b, off, len);
+            if (buf.readableBytes() >= CHUNK) {
+                flush();
+            }
+        }
+
+        @Override
+        public void flush() throws java.io.IOException {
+            if (buf != null && buf.isReadable()) {
+                ByteBuf chunk = buf;
+                buf = null;
+                send(new io.netty.handler.codec.http.DefaultHttpContent(chunk));
+            }
+        }
+
+        void release() {
+            if (buf != null) {
+                buf.release();
+                buf = null;
+            }
+        }
     }
 
     private void drainBacklog(ChannelHandlerContext ctx) {

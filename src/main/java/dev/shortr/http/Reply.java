@@ -9,6 +9,13 @@ public final class Reply {
     private final int status;
     private final Map<String, String> headers = new LinkedHashMap<>();
     private final byte[] body;
+    private Streamer stream;
+
+    /** Writes a body too big to hold in memory, piece by piece, on the request's virtual thread. */
+    @FunctionalInterface
+    public interface Streamer {
+        void writeTo(java.io.OutputStream out) throws java.io.IOException;
+    }
 
     private Reply(int status, String contentType, byte[] body) {
         this.status = status;
@@ -36,6 +43,18 @@ public final class Reply {
 
     public static Reply empty(int status) {
         return new Reply(status, null, null);
+    }
+
+    /** A reply sent with chunked transfer encoding as {@code streamer} writes it; no ETag, no Content-Length. */
+    public static Reply stream(int status, String contentType, Streamer streamer) {
+        Reply r = new Reply(status, contentType, null);
+        r.stream = streamer;
+        return r;
+    }
+
+    /** The body's writer when the reply is streamed, else null. */
+    public Streamer stream() {
+        return stream;
     }
 
     /** Adds or replaces a header (names are lower-cased). */

@@ -208,6 +208,9 @@ class AnalyticsIT {
         send(requests);
         long uniques = awaitTotals("/api/v1/links/uni100/stats", n).get("totals").get("uniques").asLong();
         assertThat((double) uniques).as("estimate of %d distinct visitors", n).isBetween(n * 0.98, n * 1.02);
+        HttpResponse<String> csv = node.admin("GET", "/api/v1/links/uni100/visits", null);
+        assertThat(csv.headers().firstValue("transfer-encoding")).as("streamed").hasValue("chunked");
+        assertThat(csv.body().lines().count()).as("a header and every visit, over many chunks").isEqualTo(n + 1);
     }
 
     @Test
