@@ -214,6 +214,8 @@ public final class Node implements AutoCloseable {
         m.counter("shortr.clicks.dropped", "Clicks dropped because the queue was full", q, ClickQueue::dropped);
         m.counter("shortr.clicks.flushed", "Clicks durably stored", agg, ClickAggregator::flushedClicks);
         m.counter("shortr.clicks.flush.failures", "Failed click flushes (retried)", agg, ClickAggregator::flushFailures);
+        m.counter("shortr.clicks.enrich.failures", "Clicks counted without enrichment because it failed", agg,
+                ClickAggregator::enrichFailures);
         m.counter("shortr.redirect.cache.hits", "Redirect lookups answered from memory", r, RedirectTier::hits);
         m.counter("shortr.redirect.cache.misses", "Redirect lookups that went to the store", r, RedirectTier::misses);
         m.gauge("shortr.redirect.cache.size", "Links (and unknown codes) held in memory", r, RedirectTier::cached);

@@ -99,6 +99,11 @@ public final class ClickAggregator implements AutoCloseable {
         return flushFailures.sum();
     }
 
+    /** Clicks counted but not enriched because enrichment threw (a bug or a pathological input). */
+    public long enrichFailures() {
+        return enrichFailures.sum();
+    }
+
     private void run() {
         long nextFlush = System.currentTimeMillis() + flushMillis;
         while (running) {
