@@ -110,7 +110,7 @@ public final class Analytics implements VisitRecorder {
         if (bot) {
             hours.add(hourKey(c.linkId(), BOTS, hour), 1);
         }
-        boolean tracked = config.tracking() && !(config.honourDoNotTrack() && c.asksPrivacy());
+        boolean tracked = config.tracking() && !c.untracked() && !(config.honourDoNotTrack() && c.asksPrivacy());
         if (!tracked) {
             count(c.linkId(), day, Dim.BOT, agent.botKind(), bot);
             keepVisit(c.linkId(), c.epochMs(), false, false, null, null, null, null, null, null, null, null, null, agent.botKind());

@@ -10,9 +10,9 @@ import java.util.Set;
 
 /** The JSON shape of a link, in and out. Field names are part of the public API: keep them stable. */
 final class LinkJson {
-    static final Set<String> CREATE_FIELDS = Set.of("url", "code", "redirect", "cacheSeconds", "forwardQuery",
+    static final Set<String> CREATE_FIELDS = Set.of("track", "url", "code", "redirect", "cacheSeconds", "forwardQuery",
             "expiresAt", "maxClicks", "tags", "title", "reuse");
-    static final Set<String> PATCH_FIELDS = Set.of("url", "redirect", "cacheSeconds", "forwardQuery", "expiresAt",
+    static final Set<String> PATCH_FIELDS = Set.of("track", "url", "redirect", "cacheSeconds", "forwardQuery", "expiresAt",
             "maxClicks", "tags", "title", "disabled");
 
     private LinkJson() {}
@@ -39,6 +39,7 @@ final class LinkJson {
         l.tags().forEach(tags::add);
         n.put("title", l.title());
         n.put("disabled", l.disabled());
+        n.put("track", l.track());
         n.put("createdAt", l.createdAt().toString());
         n.put("updatedAt", l.updatedAt().toString());
         return n;
@@ -48,13 +49,14 @@ final class LinkJson {
         Json.onlyFields(o, CREATE_FIELDS);
         return new LinkSpec(Json.string(o, "url"), Json.string(o, "code"), Json.integer(o, "redirect"),
                 Json.integer(o, "cacheSeconds"), Json.bool(o, "forwardQuery"), Json.instant(o, "expiresAt"),
-                Json.longValue(o, "maxClicks"), Json.strings(o, "tags"), Json.string(o, "title"), Json.bool(o, "reuse"));
+                Json.longValue(o, "maxClicks"), Json.strings(o, "tags"), Json.string(o, "title"), Json.bool(o, "reuse"),
+                Json.bool(o, "track"));
     }
 
     /** JSON merge patch (RFC 7396): absent leaves a field, null clears it where clearing makes sense. */
     static LinkPatch patch(ObjectNode o) {
         Json.onlyFields(o, PATCH_FIELDS);
-        for (String required : new String[] {"url", "redirect", "forwardQuery", "disabled"}) {
+        for (String required : new String[] {"url", "redirect", "forwardQuery", "disabled", "track"}) {
             if (o.has(required) && o.get(required).isNull()) {
                 throw Json.invalid(required, required + " cannot be cleared");
             }
@@ -68,6 +70,7 @@ final class LinkJson {
                 o.has("maxClicks") ? Optional.ofNullable(Json.longValue(o, "maxClicks")) : null,
                 o.has("tags") ? Optional.ofNullable(Json.strings(o, "tags")).orElse(java.util.List.of()) : null,
                 o.has("title") ? Optional.ofNullable(Json.string(o, "title")) : null,
-                Json.bool(o, "disabled"));
+                Json.bool(o, "disabled"),
+                Json.bool(o, "track"));
     }
 }

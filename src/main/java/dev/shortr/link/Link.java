@@ -9,6 +9,8 @@ import java.util.List;
  *
  * @param cacheSeconds browser/CDN lifetime of the redirect; null means the default for the redirect type
  * @param owner        id of the API key that created it; null for anonymous links
+ * @param track        false: its clicks are counted (and told apart as bots or not) but nothing about its
+ *                     visitors is recorded
  */
 public record Link(
         long id,
@@ -25,7 +27,8 @@ public record Link(
         boolean disabled,
         Instant createdAt,
         Instant updatedAt,
-        long seq) {
+        long seq,
+        boolean track) {
 
     public static final int MAX_TAGS = 32;
     public static final int MAX_TAG_LENGTH = 64;
@@ -102,8 +105,16 @@ public record Link(
         return redirect.permanent() ? permanentDefault : 0;
     }
 
+    /** A tracked link (the default). */
+    public Link(long id, ShortCode code, TargetUrl target, RedirectType redirect, Integer cacheSeconds, boolean forwardQuery,
+                Instant expiresAt, Long maxClicks, List<String> tags, String title, String owner, boolean disabled,
+                Instant createdAt, Instant updatedAt, long seq) {
+        this(id, code, target, redirect, cacheSeconds, forwardQuery, expiresAt, maxClicks, tags, title, owner, disabled,
+                createdAt, updatedAt, seq, true);
+    }
+
     public Link withStoreFields(long newId, long newSeq) {
         return new Link(newId, code, target, redirect, cacheSeconds, forwardQuery, expiresAt, maxClicks, tags, title,
-                owner, disabled, createdAt, updatedAt, newSeq);
+                owner, disabled, createdAt, updatedAt, newSeq, track);
     }
 }

@@ -10,6 +10,13 @@ import java.util.Optional;
  */
 public record LinkPatch(String url, Integer redirect, Optional<Integer> cacheSeconds, Boolean forwardQuery,
                         Optional<Instant> expiresAt, Optional<Long> maxClicks, List<String> tags,
-                        Optional<String> title, Boolean disabled) {
-    public static final LinkPatch NONE = new LinkPatch(null, null, null, null, null, null, null, null, null);
+                        Optional<String> title, Boolean disabled, Boolean track) {
+    public static final LinkPatch NONE = new LinkPatch(null, null, null, null, null, null, null, null, null, null);
+
+    /** Leaves tracking as it is. */
+    public LinkPatch(String url, Integer redirect, Optional<Integer> cacheSeconds, Boolean forwardQuery,
+                     Optional<Instant> expiresAt, Optional<Long> maxClicks, List<String> tags, Optional<String> title,
+                     Boolean disabled) {
+        this(url, redirect, cacheSeconds, forwardQuery, expiresAt, maxClicks, tags, title, disabled, null);
+    }
 }

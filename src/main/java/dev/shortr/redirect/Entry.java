@@ -25,6 +25,8 @@ sealed interface Entry {
         final AtomicLong used;
         final Resolution.Reason goneBecause;
         final int cacheSeconds;
+        /** False: clicks are counted but not tracked (the link's own setting). */
+        final boolean track;
 
         Target(Link link, AsciiString cacheControl, int cacheSeconds, AtomicLong used) {
             this.linkId = link.id();
@@ -37,6 +39,7 @@ sealed interface Entry {
             this.maxClicks = link.maxClicks() == null ? 0 : link.maxClicks();
             this.used = used;
             this.goneBecause = link.disabled() ? Resolution.Reason.DISABLED : null;
+            this.track = link.track();
         }
     }
 

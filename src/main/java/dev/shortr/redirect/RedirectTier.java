@@ -291,7 +291,7 @@ public final class RedirectTier implements FastPath {
         if (clicks == null) {
             return;
         }
-        int flags = (head ? Click.HEAD : 0)
+        int flags = (head ? Click.HEAD : 0) | (t.track ? 0 : Click.UNTRACKED)
                 | ("1".equals(req.header(DNT)) || "1".equals(req.header(SEC_GPC)) ? Click.PRIVATE : 0);
         java.net.InetSocketAddress peer = req.remote();
         clicks.offer(new Click(t.linkId, now, flags, peer == null ? null : peer.getAddress(), req.header(USER_AGENT),
@@ -302,7 +302,7 @@ public final class RedirectTier implements FastPath {
         if (clicks == null) {
             return;
         }
-        int flags = (head ? Click.HEAD : 0)
+        int flags = (head ? Click.HEAD : 0) | (t.track ? 0 : Click.UNTRACKED)
                 | ("1".equals(req.header("dnt")) || "1".equals(req.header("sec-gpc")) ? Click.PRIVATE : 0);
         java.net.InetSocketAddress peer = req.remote();
         clicks.offer(new Click(t.linkId, now, flags, peer == null ? null : peer.getAddress(), req.header("user-agent"),

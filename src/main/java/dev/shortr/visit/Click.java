@@ -20,6 +20,8 @@ public record Click(long linkId, long epochMs, int flags, InetAddress ip, String
     public static final int HEAD = 1;
     /** The visitor asked not to be tracked ({@code DNT: 1} or {@code Sec-GPC: 1}). */
     public static final int PRIVATE = 2;
+    /** The link is set not to be tracked. */
+    public static final int UNTRACKED = 4;
 
     /** A bare click with nothing known about the visitor (tests, replays). */
     public Click(long linkId, long epochMs) {
@@ -32,5 +34,9 @@ public record Click(long linkId, long epochMs, int flags, InetAddress ip, String
 
     public boolean asksPrivacy() {
         return (flags & PRIVATE) != 0;
+    }
+
+    public boolean untracked() {
+        return (flags & UNTRACKED) != 0;
     }
 }

@@ -214,6 +214,31 @@ class AnalyticsIT {
     }
 
     @Test
+    void anUntrackedLinkCountsClicksAndBotsButRecordsNoVisitor() throws Exception {
+        assertThat(TestNode.parse(node.admin("POST", "/api/v1/links",
+                "{\"url\": \"https://example.com/quiet\", \"code\": \"quiet1\", \"track\": false}").body())
+                .get("track").asBoolean()).isFalse();
+        String[] requests = new String[30];
+        for (int i = 0; i < requests.length; i++) {
+            requests[i] = request("GET", "quiet1", AGENTS[i % 3], REFERRERS[0], IPS[i % 3], false);
+        }
+        send(requests);
+        JsonNode s = awaitTotals("/api/v1/links/quiet1/stats", 30);
+        assertThat(s.get("totals").get("bots").asLong()).as("agents are still told apart").isEqualTo(10);
+        assertThat(s.get("totals").get("uniques").asLong()).as("no visitor hashes").isZero();
+        assertThat(s.get("top").get("referrers")).as("no referrers").isEmpty();
+        assertThat(s.get("top").get("browsers")).as("no agents").isEmpty();
+        String csv = node.admin("GET", "/api/v1/links/quiet1/visits", null).body();
+        assertThat(csv.lines().skip(1)).hasSize(30).allSatisfy(line -> assertThat(line).endsWith(",false,false"));
+
+        // switching tracking on again takes effect for the next clicks
+        assertThat(node.admin("PATCH", "/api/v1/links/quiet1", "{\"track\": true}").statusCode()).isEqualTo(200);
+        send(new String[] {request("GET", "quiet1", CHROME_WINDOWS, REFERRERS[0], IPS[0], false)});
+        JsonNode after = awaitTotals("/api/v1/links/quiet1/stats", 31);
+        assertThat(top(after, "referrers", "news.example")).isEqualTo(1);
+    }
+
+    @Test
     void badStatsQueriesAreClear4xx() {
         node.createLink("bad001", "https://example.com/bad", null);
         for (String q : new String[] {"from=2026-02-01&to=2026-01-01", "from=yesterday", "tz=Mars/Olympus", "granularity=week",

@@ -71,6 +71,19 @@ public abstract class LinkStoreContract {
     }
 
     @Test
+    void anUntrackedLinkReadsBackUntracked() {
+        Link draft = new Link(0, code("notrk1"), new TargetUrl("https://example.com/n", "example.com"), RedirectType.FOUND,
+                null, false, null, null, List.of(), null, null, false, T0, T0, 0, false);
+        Link stored = inserted(draft);
+        assertThat(store().find(code("notrk1"))).hasValueSatisfying(l -> assertThat(l.track()).isFalse());
+        assertThat(stored.track()).isFalse();
+        assertThat(store().update(code("notrk1"), l -> new Link(l.id(), l.code(), l.target(), l.redirect(), l.cacheSeconds(),
+                l.forwardQuery(), l.expiresAt(), l.maxClicks(), l.tags(), l.title(), l.owner(), l.disabled(), l.createdAt(),
+                l.updatedAt(), l.seq(), true))).hasValueSatisfying(l -> assertThat(l.track()).isTrue());
+        assertThat(store().find(code("notrk1"))).hasValueSatisfying(l -> assertThat(l.track()).isTrue());
+    }
+
+    @Test
     void codesOfIdsSkipDeletedAndUnknownLinks() {
         Link a = inserted(new Link(0, code("cod001"), new TargetUrl("https://example.com/1", "example.com"),
                 RedirectType.FOUND, null, false, null, null, List.of(), null, null, false, T0, T0, 0));

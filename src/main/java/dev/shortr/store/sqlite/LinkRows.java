@@ -18,16 +18,16 @@ final class LinkRows {
     /** Tags cannot contain control characters (see {@link Link}), so a unit separator joins them safely. */
     private static final String TAG_SEPARATOR = "\u001f";
 
-    /** The columns {@link #link} reads, in order; 16 of them, the last being the joined tags. */
+    /** The columns {@link #link} reads, in order; 17 of them, the 16th being the joined tags. */
     static final String COLUMNS = "l.id, l.code, l.target, l.host, l.redirect, l.cache_seconds, l.forward_query, "
             + "l.expires_at, l.max_clicks, l.title, l.owner, l.disabled, l.created_at, l.updated_at, l.seq, "
-            + "(SELECT group_concat(t.tag, char(31) ORDER BY t.position) FROM link_tags t WHERE t.link_id = l.id)";
-    static final int COLUMN_COUNT = 16;
+            + "(SELECT group_concat(t.tag, char(31) ORDER BY t.position) FROM link_tags t WHERE t.link_id = l.id), l.track";
+    static final int COLUMN_COUNT = 17;
 
     /** The writable columns {@link #bind} sets, in order. */
     static final String FIELDS = "target, host, redirect, cache_seconds, forward_query, expires_at, max_clicks, title, "
-            + "title_folded, owner, disabled, created_at, updated_at";
-    static final int FIELD_COUNT = 13;
+            + "title_folded, owner, disabled, created_at, updated_at, track";
+    static final int FIELD_COUNT = 14;
 
     static final String FIND = "SELECT " + COLUMNS + " FROM links l WHERE l.code = ?";
 
@@ -64,7 +64,8 @@ final class LinkRows {
                 rs.getInt(offset + 12) != 0,
                 instant(rs, offset + 13),
                 instant(rs, offset + 14),
-                rs.getLong(offset + 15));
+                rs.getLong(offset + 15),
+                rs.getInt(offset + 17) != 0);
     }
 
     /** Binds {@link #FIELDS} of {@code l} from parameter {@code first} on. */
@@ -82,14 +83,15 @@ final class LinkRows {
         s.setString(i++, l.owner());
         s.setInt(i++, l.disabled() ? 1 : 0);
         s.setLong(i++, l.createdAt().toEpochMilli());
-        s.setLong(i, l.updatedAt().toEpochMilli());
+        s.setLong(i++, l.updatedAt().toEpochMilli());
+        s.setInt(i, l.track() ? 1 : 0);
     }
 
     /** {@code l} as it reads back: timestamps are stored in whole milliseconds. */
     static Link asStored(Link l, long id, long seq) {
         return new Link(id, l.code(), l.target(), l.redirect(), l.cacheSeconds(), l.forwardQuery(), millis(l.expiresAt()),
                 l.maxClicks(), l.tags(), l.title(), l.owner(), l.disabled(), millis(l.createdAt()),
-                millis(l.updatedAt()), seq);
+                millis(l.updatedAt()), seq, l.track());
     }
 
     /** The case folding {@link dev.shortr.link.LinkQuery#matches} uses; SQLite's own folds ASCII only. */
