@@ -55,6 +55,9 @@ final class CreateLinkCommand implements Callable<Integer> {
     @Option(names = "--forward-query", description = "Append the short URL's query string to the target.")
     Boolean forwardQuery;
 
+    @Option(names = "--no-track", description = "Count clicks but record nothing about the visitors (no referrer, place, agent or uniques).")
+    boolean noTrack;
+
     @Option(names = "--reuse", description = "Return an existing link to the same URL instead of creating another.")
     boolean reuse;
 
@@ -71,6 +74,9 @@ final class CreateLinkCommand implements Callable<Integer> {
         }
         putIfSet(body, "title", title);
         putIfSet(body, "forwardQuery", forwardQuery);
+        if (noTrack) {
+            body.put("track", false);
+        }
         if (reuse) {
             body.put("reuse", true);
         }

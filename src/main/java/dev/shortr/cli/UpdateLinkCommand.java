@@ -62,6 +62,10 @@ final class UpdateLinkCommand implements Callable<Integer> {
     @Option(names = "--enable", description = "Redirect again.")
     boolean enable;
 
+    @Option(names = "--track", negatable = true,
+            description = "Record who clicks (referrer, place, agent, uniques), or with --no-track only count the clicks.")
+    Boolean track;
+
     @Option(names = "--forward-query", negatable = true,
             description = "Append (or with --no-forward-query, stop appending) the short URL's query string.")
     Boolean forwardQuery;
@@ -102,6 +106,7 @@ final class UpdateLinkCommand implements Callable<Integer> {
             patch.put("disabled", disable);
         }
         CreateLinkCommand.putIfSet(patch, "forwardQuery", forwardQuery);
+        CreateLinkCommand.putIfSet(patch, "track", track);
         if (patch.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "nothing to update: name at least one field to change");
         }

@@ -297,6 +297,15 @@ class CliTest {
     }
 
     @Test
+    void trackingCanBeSwitchedOffAtCreationAndBackOnLater() throws Exception {
+        api.answer("POST /api/v1/links", 201, ABC123).answer("PATCH /api/v1/links/abc123", 200, ABC123);
+        assertThat(client("links", "create", "https://example.com/long", "--no-track").exit()).isZero();
+        assertThat(ApiClient.JSON.readTree(api.seen.get(0).body()).get("track").asBoolean()).isFalse();
+        assertThat(client("links", "update", "abc123", "--track").exit()).isZero();
+        assertThat(ApiClient.JSON.readTree(api.seen.get(1).body())).isEqualTo(ApiClient.JSON.readTree("{\"track\":true}"));
+    }
+
+    @Test
     void statsDrawTotalsASeriesAndTopLists() {
         api.answer("GET /api/v1/links/abc123/stats?tz=Europe%2FParis&top=3", 200, """
                 {"code":"abc123","clicks":9,"from":"2026-11-23","to":"2026-11-24","tz":"Europe/Paris","granularity":"day",
