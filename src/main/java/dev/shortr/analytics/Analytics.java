@@ -38,7 +38,7 @@ public final class Analytics implements VisitRecorder {
     static final int BOTS = 1;
     static final int HEADS = 2;
     /** Counters and visitor hashes are written when this many wait, even before the interval is up. */
-    private static final int MAX_PENDING = 1 << 19;
+    private static final int MAX_PENDING = 1 << 21;
     /**
      * New visitors waiting: lower, because each becomes a sketch object and a row write, and a drain of many
      * would make a burst of objects that outlive a young collection.

@@ -25,6 +25,6 @@ public record AnalyticsConfig(boolean tracking, String ipStorage, boolean honour
     }
 
     public static AnalyticsConfig defaults() {
-        return new AnalyticsConfig(true, "anonymised", false, false, 90, false, "auto", java.time.Duration.ofSeconds(60));
+        return new AnalyticsConfig(true, "anonymised", false, false, 90, false, "auto", java.time.Duration.ofSeconds(120));
     }
 }
