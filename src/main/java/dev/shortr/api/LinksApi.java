@@ -17,13 +17,11 @@ import dev.shortr.link.Outcome;
 import dev.shortr.link.Page;
 import dev.shortr.link.ShortCode;
 import dev.shortr.visit.ClickStore;
-import dev.shortr.visit.DailyClicks;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -167,8 +165,12 @@ public final class LinksApi {
         return Reply.empty(204);
     }
 
-    /** The link named in the path, if this caller may see it; 404 otherwise (existence is not leaked). */
     private Link visible(Request req, Caller caller) {
+        return visible(links, req, caller);
+    }
+
+    /** The link named in the path, if {@code caller} may see it; 404 otherwise (existence is not leaked). */
+    static Link visible(Links links, Request req, Caller caller) {
         String raw = req.pathParam("code");
         Optional<ShortCode> code = ShortCode.fromPath(raw);
         Optional<Link> link = code.flatMap(links::get)
@@ -220,18 +222,6 @@ public final class LinksApi {
             } catch (DateTimeParseException e2) {
                 throw Json.invalid(name, name + " must be a date (2026-01-31) or an RFC 3339 timestamp");
             }
-        }
-    }
-
-    private static LocalDate day(Request req, String name, LocalDate dflt) {
-        String v = req.param(name);
-        if (v == null || v.isEmpty()) {
-            return dflt;
-        }
-        try {
-            return LocalDate.parse(v);
-        } catch (DateTimeParseException e) {
-            throw Json.invalid(name, name + " must be a date such as 2026-01-31");
         }
     }
 

@@ -6,7 +6,6 @@ import dev.shortr.analytics.AnalyticsStore;
 import dev.shortr.analytics.Counts;
 import dev.shortr.analytics.Dim;
 import dev.shortr.analytics.Stats;
-import dev.shortr.analytics.Visit;
 import dev.shortr.auth.Scope;
 import dev.shortr.http.HttpError;
 import dev.shortr.http.Problem;
@@ -17,7 +16,6 @@ import dev.shortr.link.Link;
 import dev.shortr.link.LinkQuery;
 import dev.shortr.link.Links;
 import dev.shortr.link.Page;
-import dev.shortr.link.ShortCode;
 import dev.shortr.visit.ClickStore;
 import dev.shortr.visit.DailyClicks;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Click statistics and visit exports: {@code /api/v1/links/{code}/stats}, {@code /api/v1/stats} (the whole
@@ -199,11 +196,7 @@ final class StatsApi {
     }
 
     private Link visible(Request req, Caller caller) {
-        String raw = req.pathParam("code");
-        Optional<Link> link = ShortCode.fromPath(raw).flatMap(links::get)
-                .filter(l -> caller.admin() || (caller.owner() != null && caller.owner().equals(l.owner())));
-        return link.orElseThrow(() -> new HttpError(Problem.of(404, "link-not-found", "Link not found",
-                "no link with code '" + raw.replaceAll("\\p{Cntrl}", "?") + "'")));
+        return LinksApi.visible(links, req, caller);
     }
 
     private static ZoneId zone(String tz) {
