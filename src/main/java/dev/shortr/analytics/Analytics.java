@@ -39,27 +39,47 @@ public final class Analytics implements VisitRecorder {
     static final int HEADS = 2;
     /** Counters and visitor hashes are written when this many wait, even before the interval is up. */
     private static final int MAX_PENDING = 1 << 21;
+    /** Dimension entries (32 bytes a slot) written when this many wait. */
+    private static final int MAX_PENDING_DIMS = 1 << 20;
     /**
      * New visitors waiting: lower, because each becomes a sketch object and a row write, and a drain of many
      * would make a burst of objects that outlive a young collection.
      */
     private static final int MAX_PENDING_VISITORS = 1 << 16;
-    /** Pairs remembered as stored today, so a returning visitor costs no sketch write; forgotten beyond this. */
-    private static final int MAX_REMEMBERED = 1 << 20;
+    /**
+     * Pairs remembered as stored today, so a returning visitor costs no row write; all forgotten beyond this
+     * (forgetting costs only INSERT OR IGNOREs of rows already there). 4 MB, allocated once.
+     */
+    private static final int MAX_REMEMBERED = 1 << 18;
     /** Link-days whose one-by-one visitors are counted; forgotten beyond this (a link-day may then keep up to twice 256 rows). */
-    private static final int MAX_COUNTED_LINK_DAYS = 1 << 18;
+    private static final int MAX_COUNTED_LINK_DAYS = 1 << 16;
 
     private final long intervalMs;
     private TallyMap hours = new TallyMap(1 << 18);
     /** The map of the last written batch, cleared and handed back by the flush thread for reuse. */
     private final java.util.concurrent.atomic.AtomicReference<TallyMap> spareHours = new java.util.concurrent.atomic.AtomicReference<>();
-    private Map<AnalyticsStore.DimKey, long[]> dims = new HashMap<>();
+    /** Profiles of a dimension tally (the two high bits of its profile part); ids take 30 bits each. */
+    static final long AGENT = 0; // agent id << 30 | referrer host id: referrer, browser, OS, device, bot kind
+    static final long GEO = 1L << 62; // location id: country, region, city
+    static final long BOT_ONLY = 2L << 62; // agent id, for a visit not tracked: its bot kind only
+    private static final long FAMILY = 3L << 62;
+    private static final long ID = (1L << 30) - 1;
+    /** Distinct agents, hosts or places after which the tables start afresh with the next batch. */
+    private static final int MAX_IDS = 1 << 16;
+    /** Dimension counts of this batch by (link-day, profile). */
+    private DimTally dims = new DimTally(1 << 16);
+    private final java.util.concurrent.atomic.AtomicReference<DimTally> spareDims = new java.util.concurrent.atomic.AtomicReference<>();
+    private Interner<UserAgents.Agent> agentIds = new Interner<>();
+    private Interner<String> refIds = new Interner<>();
+    private Interner<GeoLookup.Geo> geoIds = new Interner<>();
+    /** Referrer strings seen this batch and the id of their host. */
+    private Map<String, Integer> referrers = new HashMap<>();
     /** (link-day, visitor) pairs not yet written; link 0 is the whole instance. */
     private final PairSet visitors = new PairSet(1 << 12);
     /** (link-day, visitor) pairs already in the store, today. */
-    private final PairSet remembered = new PairSet(1 << 12);
+    private final Fingerprints remembered = new Fingerprints(MAX_REMEMBERED);
     /** Visitors written one by one today, per link-day; past {@link #ONE_BY_ONE} a link-day gets a sketch. */
-    private final TallyMap perLinkDay = new TallyMap(1 << 12);
+    private final TallyMap perLinkDay = new TallyMap(MAX_COUNTED_LINK_DAYS);
     private static final int ONE_BY_ONE = 256;
     /** Sketches of today's busy link-days and of the instance, written (merged) with the counters. */
     private final Map<Long, Uniques> big = new HashMap<>();
@@ -111,26 +131,25 @@ public final class Analytics implements VisitRecorder {
             hours.add(hourKey(c.linkId(), BOTS, hour), 1);
         }
         boolean tracked = config.tracking() && !c.untracked() && !(config.honourDoNotTrack() && c.asksPrivacy());
+        long linkDay = TallyMap.key(c.linkId(), day);
         if (!tracked) {
-            count(c.linkId(), day, Dim.BOT, agent.botKind(), bot);
+            if (bot) {
+                dims.add(linkDay, BOT_ONLY | agentIds.id(agent), true);
+            }
             keepVisit(c.linkId(), c.epochMs(), false, false, null, null, null, null, null, null, null, null, null, agent.botKind());
             return;
         }
         InetAddress ip = Ips.clientIp(c.ip(), c.forwardedFor(), config.trustForwardedFor());
         GeoLookup.Geo where = ip == null ? GeoLookup.Geo.UNKNOWN : geo.locate(ip);
-        String refHost = Referrers.host(c.referer());
-        count(c.linkId(), day, Dim.REFERRER, refHost, bot);
-        count(c.linkId(), day, Dim.COUNTRY, where.country(), bot);
-        count(c.linkId(), day, Dim.REGION, where.region() == null || where.country() == null ? null
-                : where.country() + "-" + where.region(), bot);
-        count(c.linkId(), day, Dim.CITY, where.city(), bot);
-        count(c.linkId(), day, Dim.BROWSER, known(agent.browser()), bot);
-        count(c.linkId(), day, Dim.OS, known(agent.os()), bot);
-        count(c.linkId(), day, Dim.DEVICE, "other".equals(agent.device()) ? null : agent.device(), bot);
-        count(c.linkId(), day, Dim.BOT, agent.botKind(), bot);
+        int refId = referrerId(c.referer());
+        String refHost = (String) refIds.valueOf(refId);
+        dims.add(linkDay, AGENT | (long) agentIds.id(agent) << 30 | refId, bot);
+        if (where != GeoLookup.Geo.UNKNOWN && where.country() != null) {
+            dims.add(linkDay, GEO | geoIds.id(where), bot);
+        }
         if (!bot && ip != null) {
             long visitor = hasher.hash(saltOf(day), ip, c.userAgent());
-            visitor(TallyMap.key(c.linkId(), day), visitor, day);
+            visitor(linkDay, visitor, day);
             instance.add(visitor);
         }
         keepVisit(c.linkId(), c.epochMs(), false, true, ip == null ? null : storedIp(ip), where.country(), where.region(),
@@ -187,14 +206,56 @@ public final class Analytics implements VisitRecorder {
         return s == null || s.isBlank() || s.equals("Other") ? null : s;
     }
 
-    private void count(long linkId, long day, Dim dim, String value, boolean bot) {
-        if (value == null) {
-            return; // unknowns are not kept: top lists show what is known
+    /** The id of the referrer's host (0 for none); the host of a referrer string is worked out once per batch. */
+    private int referrerId(String referer) {
+        if (referer == null) {
+            return 0;
         }
-        long[] c = dims.computeIfAbsent(new AnalyticsStore.DimKey(linkId, day, dim, value), k -> new long[2]);
-        c[0]++;
-        if (bot) {
-            c[1]++;
+        Integer id = referrers.get(referer);
+        if (id == null) {
+            id = refIds.id(Referrers.host(referer));
+            referrers.put(referer, id);
+        }
+        return id;
+    }
+
+    /**
+     * The dimension counters of a batch, expanded from its profile tally with the id tables as they were when
+     * it was drained. Counters of the same value from two profiles come out twice; the store adds them up.
+     */
+    private record Expansion(DimTally tally, Object[] agents, Object[] hosts, Object[] places) implements AnalyticsStore.DimCounts {
+        @Override
+        public void forEach(AnalyticsStore.DimSink sink) {
+            tally.forEach((linkDay, profile, clicks, bots) -> {
+                long link = TallyMap.linkOf(linkDay);
+                long day = TallyMap.dayOf(linkDay);
+                long family = profile & FAMILY;
+                if (family == GEO) {
+                    GeoLookup.Geo g = (GeoLookup.Geo) places[(int) (profile & ID)];
+                    emit(sink, link, day, Dim.COUNTRY, g.country(), clicks, bots);
+                    emit(sink, link, day, Dim.REGION, g.region() == null || g.country() == null ? null
+                            : g.country() + "-" + g.region(), clicks, bots);
+                    emit(sink, link, day, Dim.CITY, g.city(), clicks, bots);
+                    return;
+                }
+                if (family == BOT_ONLY) {
+                    UserAgents.Agent a = (UserAgents.Agent) agents[(int) (profile & ID)];
+                    emit(sink, link, day, Dim.BOT, a.botKind(), clicks, bots);
+                    return;
+                }
+                UserAgents.Agent a = (UserAgents.Agent) agents[(int) (profile >>> 30 & ID)];
+                emit(sink, link, day, Dim.REFERRER, (String) hosts[(int) (profile & ID)], clicks, bots);
+                emit(sink, link, day, Dim.BROWSER, known(a.browser()), clicks, bots);
+                emit(sink, link, day, Dim.OS, known(a.os()), clicks, bots);
+                emit(sink, link, day, Dim.DEVICE, "other".equals(a.device()) ? null : a.device(), clicks, bots);
+                emit(sink, link, day, Dim.BOT, a.botKind(), clicks, bots);
+            });
+        }
+
+        private static void emit(AnalyticsStore.DimSink sink, long link, long day, Dim dim, String value, long clicks, long bots) {
+            if (value != null) { // unknowns are not kept: top lists show what is known
+                sink.accept(link, day, dim, value, clicks, bots);
+            }
         }
     }
 
@@ -218,7 +279,7 @@ public final class Analytics implements VisitRecorder {
     public VisitRecorder.Batch drain(boolean everything) {
         long now = System.currentTimeMillis();
         boolean counters = countedEvents > 0 && (everything || now >= countersDueMs || hours.size() >= MAX_PENDING
-                || dims.size() >= MAX_PENDING);
+                || dims.size() >= MAX_PENDING_DIMS || referrers.size() >= MAX_IDS);
         boolean visitorsDue = counters || (visitors.size() > 0 && (everything || visitors.size() >= MAX_PENDING_VISITORS));
         if (events == 0 && !counters && !visitorsDue) {
             return null;
@@ -229,15 +290,23 @@ public final class Analytics implements VisitRecorder {
         events = 0;
         AnalyticsStore.Batch batch;
         if (counters) {
-            batch = new AnalyticsStore.Batch(hours, dims, pendingVisitors(), sketches(), chunk);
+            batch = new AnalyticsStore.Batch(hours, new Expansion(dims, agentIds.snapshot(), refIds.snapshot(),
+                    geoIds.snapshot()), pendingVisitors(), sketches(), chunk);
             TallyMap spare = spareHours.getAndSet(null);
             hours = spare != null ? spare : new TallyMap(1 << 18); // reusing keeps big tables out of the garbage
-            dims = new HashMap<>();
+            DimTally spareTally = spareDims.getAndSet(null);
+            dims = spareTally != null ? spareTally : new DimTally(1 << 16);
+            if (agentIds.size() >= MAX_IDS || refIds.size() >= MAX_IDS || geoIds.size() >= MAX_IDS) {
+                agentIds = new Interner<>(); // the batch keeps its own copy of the tables
+                refIds = new Interner<>();
+                geoIds = new Interner<>();
+            }
+            referrers.clear();
             countedEvents = 0;
             countersDueMs = now + intervalMs;
         } else {
             // new visitors alone: their sketches, without rewriting every hourly counter
-            batch = new AnalyticsStore.Batch(null, Map.of(), visitorsDue ? pendingVisitors() : AnalyticsStore.Visitors.NONE, Map.of(),
+            batch = new AnalyticsStore.Batch(null, AnalyticsStore.DimCounts.NONE, visitorsDue ? pendingVisitors() : AnalyticsStore.Visitors.NONE, Map.of(),
                     chunk);
         }
         return new VisitRecorder.Batch() {
@@ -247,6 +316,10 @@ public final class Analytics implements VisitRecorder {
                 if (batch.hours() != null) {
                     batch.hours().clear();
                     spareHours.set(batch.hours());
+                }
+                if (batch.dims() instanceof Expansion e) {
+                    e.tally().clear();
+                    spareDims.set(e.tally());
                 }
             }
 
@@ -271,10 +344,12 @@ public final class Analytics implements VisitRecorder {
             keys[n[0]] = k;
             hashes[n[0]++] = h;
         });
-        if (remembered.size() + visitors.size() > MAX_REMEMBERED) {
-            remembered.clear(); // forgetting costs only INSERT OR IGNOREs of rows already there
-        }
-        visitors.forEach(remembered::add);
+        visitors.forEach((k, h) -> {
+            if (!remembered.add(k, h)) {
+                remembered.clear(); // full: start over
+                remembered.add(k, h);
+            }
+        });
         visitors.clear();
         return new AnalyticsStore.Visitors(keys, hashes);
     }

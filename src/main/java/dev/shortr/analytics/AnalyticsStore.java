@@ -20,10 +20,26 @@ public interface AnalyticsStore {
 
     /**
      * One flush's worth: hourly counters (null for none) keyed {@code TallyMap.key(linkId * 4 + kind, hour)} with kind
-     * 0 clicks, 1 bots, 2 HEADs; dimension counters by {@link DimKey}; unique-visitor sketches by {@link DayKey}
+     * 0 clicks, 1 bots, 2 HEADs; dimension counters as {@link DimCounts}; unique-visitor sketches by {@link DayKey}
      * (merged into what is stored with the given operator); and one encoded visit chunk.
      */
-    record Batch(TallyMap hours, Map<DimKey, long[]> dims, Visitors visitors, Map<DayKey, byte[]> sketches, VisitChunk visits) {}
+    record Batch(TallyMap hours, DimCounts dims, Visitors visitors, Map<DayKey, byte[]> sketches, VisitChunk visits) {}
+
+    /**
+     * A batch's dimension counters, as (link, day, dimension, value, clicks, bots) additions: a value may come
+     * more than once for one link-day, and the store adds them up.
+     */
+    @FunctionalInterface
+    interface DimCounts {
+        DimCounts NONE = sink -> {};
+
+        void forEach(DimSink sink);
+    }
+
+    @FunctionalInterface
+    interface DimSink {
+        void accept(long linkId, long day, Dim dim, String value, long clicks, long bots);
+    }
 
     /** New visitors of link-days that still count them one by one: {@code keys[i]} is {@code TallyMap.key(linkId, day)}. */
     record Visitors(long[] keys, long[] hashes) {
@@ -35,8 +51,6 @@ public interface AnalyticsStore {
     interface VisitorSink {
         void accept(long linkId, long day, long[] hashes, byte[] sketch);
     }
-
-    record DimKey(long linkId, long day, Dim dim, String value) {}
 
     record DayKey(long linkId, long day) {}
 

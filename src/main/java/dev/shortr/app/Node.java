@@ -78,7 +78,10 @@ public final class Node implements AutoCloseable {
             Analytics analytics = new Analytics(stores.analytics(), ac, new UserAgents(10_000), geoLookup(ac.geoDatabase()),
                     ac.countersInterval().toMillis());
             ClickAggregator aggregator = new ClickAggregator(clickQueue, stores.clicks(),
-                    config.clicks().flushInterval().toMillis(), config.clicks().maxBatch(), analytics).start();
+                    config.clicks().flushInterval().toMillis(), config.clicks().maxBatch(), analytics);
+            if (config.clicks().enabled()) {
+                aggregator.start(); // with clicks off nothing is ever queued: no thread waking to find that out
+            }
 
             // links: store (timed) -> redirect cache invalidation -> use cases
             LinkStore timed = new TimedLinkStore(stores.links(), metrics.registry());

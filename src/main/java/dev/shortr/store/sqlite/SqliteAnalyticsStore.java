@@ -75,18 +75,25 @@ public final class SqliteAnalyticsStore implements AnalyticsStore {
             }
             hours.executeBatch();
             PreparedStatement dims = s.prepare(DIM_UP);
-            for (Map.Entry<DimKey, long[]> e : batch.dims().entrySet()) {
-                DimKey k = e.getKey();
-                dims.setLong(1, k.linkId());
-                dims.setLong(2, k.day());
-                dims.setInt(3, k.dim().code);
-                dims.setString(4, k.value());
-                dims.setLong(5, e.getValue()[0]);
-                dims.setLong(6, e.getValue()[1]);
-                dims.addBatch();
-                if (++n[0] % BATCH == 0) {
-                    dims.executeBatch();
-                }
+            try {
+                batch.dims().forEach((linkId, day, dim, value, clicks, bots) -> {
+                    try {
+                        dims.setLong(1, linkId);
+                        dims.setLong(2, day);
+                        dims.setInt(3, dim.code);
+                        dims.setString(4, value);
+                        dims.setLong(5, clicks);
+                        dims.setLong(6, bots);
+                        dims.addBatch();
+                        if (++n[0] % BATCH == 0) {
+                            dims.executeBatch();
+                        }
+                    } catch (SQLException e) {
+                        throw new java.io.UncheckedIOException(new java.io.IOException(e));
+                    }
+                });
+            } catch (java.io.UncheckedIOException e) {
+                throw (SQLException) e.getCause().getCause();
             }
             dims.executeBatch();
             PreparedStatement visitor = s.prepare("INSERT OR IGNORE INTO click_visitors (link_id, day, hash) VALUES (?, ?, ?)");
