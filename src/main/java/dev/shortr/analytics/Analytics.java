@@ -143,7 +143,9 @@ public final class Analytics implements VisitRecorder {
         GeoLookup.Geo where = ip == null ? GeoLookup.Geo.UNKNOWN : geo.locate(ip);
         int refId = referrerId(c.referer());
         String refHost = (String) refIds.valueOf(refId);
-        dims.add(linkDay, AGENT | (long) agentIds.id(agent) << 30 | refId, bot);
+        if (refId != 0 || !agent.equals(UserAgents.Agent.UNKNOWN)) { // nothing known: no counter to expand
+            dims.add(linkDay, AGENT | (long) agentIds.id(agent) << 30 | refId, bot);
+        }
         if (where != GeoLookup.Geo.UNKNOWN && where.country() != null) {
             dims.add(linkDay, GEO | geoIds.id(where), bot);
         }
@@ -221,41 +223,112 @@ public final class Analytics implements VisitRecorder {
 
     /**
      * The dimension counters of a batch, expanded from its profile tally with the id tables as they were when
-     * it was drained. Counters of the same value from two profiles come out twice; the store adds them up.
+     * it was drained: link-day by link-day in key order, each value once per link-day (profiles sharing a
+     * browser or a country are summed first), in (dimension, value) order. That is one row write per counter,
+     * in primary-key order.
      */
     private record Expansion(DimTally tally, Object[] agents, Object[] hosts, Object[] places) implements AnalyticsStore.DimCounts {
         @Override
         public void forEach(AnalyticsStore.DimSink sink) {
-            tally.forEach((linkDay, profile, clicks, bots) -> {
-                long link = TallyMap.linkOf(linkDay);
-                long day = TallyMap.dayOf(linkDay);
+            long[] rows = tally.sortedRows();
+            String[] regions = new String[places.length];
+            Values day = new Values();
+            for (int i = 0; i < rows.length; i += 4) {
+                long linkDay = rows[i];
+                long profile = rows[i + 1];
+                long clicks = rows[i + 2];
+                long bots = rows[i + 3];
                 long family = profile & FAMILY;
                 if (family == GEO) {
-                    GeoLookup.Geo g = (GeoLookup.Geo) places[(int) (profile & ID)];
-                    emit(sink, link, day, Dim.COUNTRY, g.country(), clicks, bots);
-                    emit(sink, link, day, Dim.REGION, g.region() == null || g.country() == null ? null
-                            : g.country() + "-" + g.region(), clicks, bots);
-                    emit(sink, link, day, Dim.CITY, g.city(), clicks, bots);
+                    int id = (int) (profile & ID);
+                    GeoLookup.Geo g = (GeoLookup.Geo) places[id];
+                    if (regions[id] == null && g.region() != null && g.country() != null) {
+                        regions[id] = g.country() + "-" + g.region();
+                    }
+                    day.add(Dim.COUNTRY, g.country(), clicks, bots);
+                    day.add(Dim.REGION, regions[id], clicks, bots);
+                    day.add(Dim.CITY, g.city(), clicks, bots);
+                } else if (family == BOT_ONLY) {
+                    day.add(Dim.BOT, ((UserAgents.Agent) agents[(int) (profile & ID)]).botKind(), clicks, bots);
+                } else {
+                    UserAgents.Agent a = (UserAgents.Agent) agents[(int) (profile >>> 30 & ID)];
+                    day.add(Dim.REFERRER, (String) hosts[(int) (profile & ID)], clicks, bots);
+                    day.add(Dim.BROWSER, known(a.browser()), clicks, bots);
+                    day.add(Dim.OS, known(a.os()), clicks, bots);
+                    day.add(Dim.DEVICE, "other".equals(a.device()) ? null : a.device(), clicks, bots);
+                    day.add(Dim.BOT, a.botKind(), clicks, bots);
+                }
+                if (i + 4 >= rows.length || rows[i + 4] != linkDay) {
+                    day.emit(TallyMap.linkOf(linkDay), TallyMap.dayOf(linkDay), sink);
+                }
+            }
+        }
+    }
+
+    /** One link-day's counters while it is expanded: a few dozen values, so arrays and a linear search. */
+    private static final class Values {
+        private Dim[] dims = new Dim[32];
+        private String[] values = new String[32];
+        private long[] clicks = new long[32];
+        private long[] bots = new long[32];
+        private int size;
+
+        void add(Dim dim, String value, long c, long b) {
+            if (value == null) {
+                return; // unknowns are not kept: top lists show what is known
+            }
+            for (int i = 0; i < size; i++) {
+                if (dims[i] == dim && values[i].equals(value)) {
+                    clicks[i] += c;
+                    bots[i] += b;
                     return;
                 }
-                if (family == BOT_ONLY) {
-                    UserAgents.Agent a = (UserAgents.Agent) agents[(int) (profile & ID)];
-                    emit(sink, link, day, Dim.BOT, a.botKind(), clicks, bots);
-                    return;
-                }
-                UserAgents.Agent a = (UserAgents.Agent) agents[(int) (profile >>> 30 & ID)];
-                emit(sink, link, day, Dim.REFERRER, (String) hosts[(int) (profile & ID)], clicks, bots);
-                emit(sink, link, day, Dim.BROWSER, known(a.browser()), clicks, bots);
-                emit(sink, link, day, Dim.OS, known(a.os()), clicks, bots);
-                emit(sink, link, day, Dim.DEVICE, "other".equals(a.device()) ? null : a.device(), clicks, bots);
-                emit(sink, link, day, Dim.BOT, a.botKind(), clicks, bots);
-            });
+            }
+            if (size == dims.length) {
+                dims = java.util.Arrays.copyOf(dims, size * 2);
+                values = java.util.Arrays.copyOf(values, size * 2);
+                clicks = java.util.Arrays.copyOf(clicks, size * 2);
+                bots = java.util.Arrays.copyOf(bots, size * 2);
+            }
+            dims[size] = dim;
+            values[size] = value;
+            clicks[size] = c;
+            bots[size] = b;
+            size++;
         }
 
-        private static void emit(AnalyticsStore.DimSink sink, long link, long day, Dim dim, String value, long clicks, long bots) {
-            if (value != null) { // unknowns are not kept: top lists show what is known
-                sink.accept(link, day, dim, value, clicks, bots);
+        /** Hands the counters over in (dimension code, value) order, the store's key order, and starts afresh. */
+        void emit(long link, long day, AnalyticsStore.DimSink sink) {
+            for (int i = 1; i < size; i++) { // insertion sort: a few dozen entries
+                for (int j = i; j > 0 && before(j, j - 1); j--) {
+                    swap(j, j - 1);
+                }
             }
+            for (int i = 0; i < size; i++) {
+                sink.accept(link, day, dims[i], values[i], clicks[i], bots[i]);
+                values[i] = null;
+            }
+            size = 0;
+        }
+
+        private boolean before(int a, int b) {
+            int c = Integer.compare(dims[a].code, dims[b].code);
+            return c < 0 || c == 0 && values[a].compareTo(values[b]) < 0;
+        }
+
+        private void swap(int a, int b) {
+            Dim d = dims[a];
+            dims[a] = dims[b];
+            dims[b] = d;
+            String v = values[a];
+            values[a] = values[b];
+            values[b] = v;
+            long t = clicks[a];
+            clicks[a] = clicks[b];
+            clicks[b] = t;
+            t = bots[a];
+            bots[a] = bots[b];
+            bots[b] = t;
         }
     }
 
@@ -337,13 +410,19 @@ public final class Analytics implements VisitRecorder {
 
     /** The new one-by-one visitors as two arrays; they count as stored from now (a failed write is retried whole). */
     private AnalyticsStore.Visitors pendingVisitors() {
-        long[] keys = new long[visitors.size()];
-        long[] hashes = new long[visitors.size()];
+        long[] rows = new long[visitors.size() * 2];
         int[] n = {0};
         visitors.forEach((k, h) -> {
-            keys[n[0]] = k;
-            hashes[n[0]++] = h;
+            rows[n[0]++] = k;
+            rows[n[0]++] = h;
         });
+        Rows.sort(rows, 2); // in the store's key order
+        long[] keys = new long[visitors.size()];
+        long[] hashes = new long[visitors.size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = rows[2 * i];
+            hashes[i] = rows[2 * i + 1];
+        }
         visitors.forEach((k, h) -> {
             if (!remembered.add(k, h)) {
                 remembered.clear(); // full: start over

@@ -53,6 +53,23 @@ final class DimTally {
         }
     }
 
+    /**
+     * The entries as rows of four longs (key, profile, clicks, bots), ordered by key and then profile: written
+     * in that order, a link-day's counters go to the store together and its B-tree is filled front to back.
+     */
+    long[] sortedRows() {
+        long[] rows = new long[size * WIDTH];
+        int n = 0;
+        for (int i = 0; i < table.length; i += WIDTH) {
+            if (table[i] != FREE) {
+                System.arraycopy(table, i, rows, n, WIDTH);
+                n += WIDTH;
+            }
+        }
+        Rows.sort(rows, WIDTH);
+        return rows;
+    }
+
     /** Drops every entry, keeping the table, so a tally reused for each batch stops allocating. */
     void clear() {
         if (size > 0) {

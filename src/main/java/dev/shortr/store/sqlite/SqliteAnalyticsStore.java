@@ -48,29 +48,23 @@ public final class SqliteAnalyticsStore implements AnalyticsStore {
             PreparedStatement hours = s.prepare(HOUR_UP);
             int[] n = {0};
             if (batch.hours() != null) {
-                try {
-                    batch.hours().forEach((key, count) -> {
-                        long linkKind = TallyMap.linkOf(key);
-                        int kind = (int) (linkKind & 3);
-                        if (kind >= KINDS || count == 0) {
-                            return;
-                        }
-                        try {
-                            hours.setLong(1, linkKind >>> 2);
-                            hours.setLong(2, TallyMap.dayOf(key));
-                            for (int k = 0; k < KINDS; k++) {
-                                hours.setLong(3 + k, k == kind ? count : 0);
-                            }
-                            hours.addBatch();
-                            if (++n[0] % BATCH == 0) {
-                                hours.executeBatch();
-                            }
-                        } catch (SQLException e) {
-                            throw new java.io.UncheckedIOException(new java.io.IOException(e));
-                        }
-                    });
-                } catch (java.io.UncheckedIOException e) {
-                    throw (SQLException) e.getCause().getCause();
+                TallyMap counts = batch.hours();
+                for (long key : counts.sortedKeys()) { // in primary-key order: the B-tree fills front to back
+                    long linkKind = TallyMap.linkOf(key);
+                    int kind = (int) (linkKind & 3);
+                    long count = counts.get(key);
+                    if (kind >= KINDS || count == 0) {
+                        continue;
+                    }
+                    hours.setLong(1, linkKind >>> 2);
+                    hours.setLong(2, TallyMap.dayOf(key));
+                    for (int k = 0; k < KINDS; k++) {
+                        hours.setLong(3 + k, k == kind ? count : 0);
+                    }
+                    hours.addBatch();
+                    if (++n[0] % BATCH == 0) {
+                        hours.executeBatch();
+                    }
                 }
             }
             hours.executeBatch();
