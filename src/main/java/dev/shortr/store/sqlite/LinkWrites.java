@@ -27,6 +27,10 @@ final class LinkWrites {
     private static final String TAG = "INSERT INTO link_tags (link_id, position, tag) VALUES (?, ?, ?)";
     private static final String UNTAG = "DELETE FROM link_tags WHERE link_id = ?";
     private static final String UNCLICK = "DELETE FROM click_days WHERE link_id = ?";
+    /** A deleted link's analytics go with it (its raw visits expire with the visit retention). */
+    private static final List<String> FORGET = List.of("DELETE FROM click_hours WHERE link_id = ?",
+            "DELETE FROM click_dims WHERE link_id = ?", "DELETE FROM click_uniques WHERE link_id = ?",
+            "DELETE FROM click_visitors WHERE link_id = ?");
     private static final String CHANGE = "INSERT INTO changes (kind, code, link_id, at) VALUES (?, ?, ?, ?) RETURNING seq";
 
     private final Session s;
@@ -96,6 +100,9 @@ final class LinkWrites {
         // link_tags go by ON DELETE CASCADE; click_days has no foreign key (see V1__init.sql), and clicks
         // not yet compacted are voided by a click_log row, so a crash replay does not bring them back
         run(UNCLICK, id);
+        for (String sql : FORGET) {
+            run(sql, id);
+        }
         long forgetRow = ClickLog.appendForget(s, id);
         appendChange(Change.Kind.DELETED, code, id);
         return new Deleted(id, forgetRow);

@@ -53,7 +53,7 @@ public final class SqliteAnalyticsStore implements AnalyticsStore {
                     long linkKind = TallyMap.linkOf(key);
                     int kind = (int) (linkKind & 3);
                     long count = counts.get(key);
-                    if (kind >= KINDS || count == 0) {
+                    if (kind >= KINDS || count == 0 || db.deleted(linkKind >>> 2)) {
                         continue;
                     }
                     hours.setLong(1, linkKind >>> 2);
@@ -71,6 +71,9 @@ public final class SqliteAnalyticsStore implements AnalyticsStore {
             PreparedStatement dims = s.prepare(DIM_UP);
             try {
                 batch.dims().forEach((linkId, day, dim, value, clicks, bots) -> {
+                    if (db.deleted(linkId)) {
+                        return;
+                    }
                     try {
                         dims.setLong(1, linkId);
                         dims.setLong(2, day);
@@ -93,6 +96,9 @@ public final class SqliteAnalyticsStore implements AnalyticsStore {
             PreparedStatement visitor = s.prepare("INSERT OR IGNORE INTO click_visitors (link_id, day, hash) VALUES (?, ?, ?)");
             Visitors vs = batch.visitors();
             for (int i = 0; i < vs.keys().length; i++) {
+                if (db.deleted(TallyMap.linkOf(vs.keys()[i]))) {
+                    continue;
+                }
                 visitor.setLong(1, TallyMap.linkOf(vs.keys()[i]));
                 visitor.setLong(2, TallyMap.dayOf(vs.keys()[i]));
                 visitor.setLong(3, vs.hashes()[i]);
@@ -103,6 +109,9 @@ public final class SqliteAnalyticsStore implements AnalyticsStore {
             }
             visitor.executeBatch();
             for (Map.Entry<DayKey, byte[]> e : batch.sketches().entrySet()) {
+                if (e.getKey().linkId() != INSTANCE && db.deleted(e.getKey().linkId())) {
+                    continue;
+                }
                 mergeSketch(s, e.getKey(), e.getValue(), merge);
             }
             VisitChunk v = batch.visits();

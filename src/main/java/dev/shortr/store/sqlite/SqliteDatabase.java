@@ -40,6 +40,13 @@ public final class SqliteDatabase implements AutoCloseable {
     private final Writer writer;
     private final Readers readers;
     private final ClickLog clickLog;
+    /**
+     * Links deleted in the last day, by id, with when: analytics counted before a deletion but written after
+     * it (counters wait minutes in memory, and a failed write is retried) are dropped instead of bringing the
+     * deleted link's rows back. Written and read on the writer thread.
+     */
+    private final java.util.Map<Long, Long> deletedLinks = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final long DELETED_LINK_MEMORY_MS = 86_400_000L;
 
     private SqliteDatabase(Path file, Writer writer, Readers readers, ClickLog clickLog) {
         this.file = file;
@@ -147,6 +154,20 @@ public final class SqliteDatabase implements AutoCloseable {
         } catch (FlywayException e) {
             throw new StoreException("sqlite: migrating " + file + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /** After a link's deletion committed. */
+    void linkDeleted(long linkId) {
+        long now = System.currentTimeMillis();
+        deletedLinks.put(linkId, now);
+        if (deletedLinks.size() > 1024) {
+            deletedLinks.values().removeIf(at -> at < now - DELETED_LINK_MEMORY_MS);
+        }
+    }
+
+    /** Whether analytics of {@code linkId} must not be written: it was deleted (in the last day). */
+    boolean deleted(long linkId) {
+        return !deletedLinks.isEmpty() && deletedLinks.containsKey(linkId);
     }
 
     public Path file() {

@@ -75,6 +75,7 @@ public final class SqliteLinkStore implements LinkStore {
         LinkWrites.Deleted deleted = db.write("delete " + code, s -> new LinkWrites(s, clock).delete(code), d -> {
             if (d != null) {
                 db.clickLog().forgotten(d.linkId(), d.forgetRow());
+                db.linkDeleted(d.linkId());
             }
         });
         return deleted != null;
