@@ -106,7 +106,7 @@ public final class ConfigLoader {
                 new WebhooksConfig((Boolean) v.get(WEBHOOKS_ENABLED), (Duration) v.get(WEBHOOKS_CLICK_WINDOW),
                         integer(v, WEBHOOKS_MAX_ATTEMPTS), (Duration) v.get(WEBHOOKS_BACKOFF_BASE),
                         (Duration) v.get(WEBHOOKS_TIMEOUT), integer(v, WEBHOOKS_CONCURRENCY),
-                        (Duration) v.get(WEBHOOKS_RETENTION)));
+                        (Duration) v.get(WEBHOOKS_RETENTION), (Boolean) v.get(WEBHOOKS_ALLOW_PRIVATE)));
     }
 
     private static int integer(Map<Setting, Object> v, Setting s) {

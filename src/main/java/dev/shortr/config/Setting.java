@@ -76,7 +76,8 @@ enum Setting {
             c -> c.webhooks().timeout(), null),
     WEBHOOKS_CONCURRENCY("webhooks.concurrency", Kind.INT, Rule.range(1, 1024), c -> c.webhooks().concurrency(), null),
     WEBHOOKS_RETENTION("webhooks.retention", Kind.DURATION, Rule.between(Duration.ofMinutes(1), Duration.ofDays(3650)),
-            c -> c.webhooks().retention(), null);
+            c -> c.webhooks().retention(), null),
+    WEBHOOKS_ALLOW_PRIVATE("webhooks.allowPrivate", Kind.BOOL, Rule.ANY, c -> c.webhooks().allowPrivate(), null);
 
     static final Map<String, Setting> BY_KEY = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(s -> s.key, s -> s));

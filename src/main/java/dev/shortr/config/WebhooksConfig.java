@@ -12,9 +12,11 @@ import java.time.Duration;
  * @param timeout      connect and response timeout of one attempt
  * @param concurrency  deliveries in flight at once, over all endpoints
  * @param retention    delivered and failed deliveries are kept this long in the delivery log
+ * @param allowPrivate true lets endpoints be loopback, private, link-local and other non-public addresses; false
+ *                     refuses such URLs and, after resolving a host name, refuses to connect to such an address
  */
 public record WebhooksConfig(boolean enabled, Duration clickWindow, int maxAttempts, Duration backoffBase,
-                             Duration timeout, int concurrency, Duration retention) {
+                             Duration timeout, int concurrency, Duration retention, boolean allowPrivate) {
     public WebhooksConfig {
         Setting.WEBHOOKS_CLICK_WINDOW.require(clickWindow);
         Setting.WEBHOOKS_MAX_ATTEMPTS.require(maxAttempts);
@@ -26,6 +28,6 @@ public record WebhooksConfig(boolean enabled, Duration clickWindow, int maxAttem
 
     public static WebhooksConfig defaults() {
         return new WebhooksConfig(true, Duration.ofSeconds(10), 10, Duration.ofSeconds(5), Duration.ofSeconds(10), 16,
-                Duration.ofDays(30));
+                Duration.ofDays(30), false);
     }
 }

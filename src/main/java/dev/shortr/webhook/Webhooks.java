@@ -1,6 +1,7 @@
 package dev.shortr.webhook;
 
 import dev.shortr.config.WebhooksConfig;
+import dev.shortr.link.InvalidInputException;
 import dev.shortr.link.LinkStore;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -76,20 +77,41 @@ public final class Webhooks implements AutoCloseable {
         if (released > 0) {
             log.info("{} webhook deliveries were in flight when the node last stopped; sending them again", released);
         }
-        courier = new Courier(store, new Sender(config.timeout()), new Backoff(config.backoffBase(), random), clock,
-                config.maxAttempts(), config.concurrency(), config.timeout(), this::wake);
+        if (!config.allowPrivate()) {
+            warnAboutPrivateEndpoints();
+        }
+        Sender sender = new Sender(config.timeout(), config.allowPrivate());
+        courier = new Courier(store, sender, new Backoff(config.backoffBase(), random), clock, config.maxAttempts(),
+                config.concurrency(), config.timeout(), this::wake);
         running = true;
         worker = Thread.ofVirtual().name("webhook-worker").start(this::run);
         return this;
     }
 
+    /** Endpoints made while private addresses were allowed keep their URL; say once that sending to them fails. */
+    private void warnAboutPrivateEndpoints() {
+        for (Endpoint e : endpoints) {
+            try {
+                WebhookUrl.requirePublic(e.url());
+            } catch (InvalidInputException ex) {
+                log.warn("webhook {}: every delivery to it is refused: {}", e.id(), ex.getMessage());
+            }
+        }
+    }
+
     // --- endpoints (the API's use cases) ---
 
-    /** Creates an endpoint with a new secret. Throws {@code InvalidInputException} for a bad url, event or description. */
+    /**
+     * Creates an endpoint with a new secret. Throws {@code InvalidInputException} for a bad url, event or description,
+     * and for a url at a private address unless {@code webhooks.allowPrivate} is on.
+     */
     public Endpoint create(String url, List<String> events, String description, boolean enabled) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS); // as stored, so the answer matches later reads
         Endpoint e = new Endpoint("wh_" + randomId(20), url, events, enabled, description, Signature.newSecret(random),
                 null, null, now, now);
+        if (!config.allowPrivate()) {
+            WebhookUrl.requirePublic(e.url());
+        }
         store.insert(e);
         refresh();
         return e;
@@ -103,13 +125,22 @@ public final class Webhooks implements AutoCloseable {
         return store.find(id);
     }
 
-    /** Changes the fields that are not null; {@code description} is cleared when {@code clearDescription}. */
+    /**
+     * Changes the fields that are not null; {@code description} is cleared when {@code clearDescription}. A new url
+     * is checked as by {@link #create}.
+     */
     public Optional<Endpoint> update(String id, String url, List<String> events, String description, boolean clearDescription,
                                      Boolean enabled) {
         Instant now = clock.instant();
-        Optional<Endpoint> out = store.update(id, e -> e.with(url == null ? e.url() : url, events == null ? e.events() : events,
-                clearDescription ? null : description == null ? e.description() : description,
-                enabled == null ? e.enabled() : enabled, now));
+        Optional<Endpoint> out = store.update(id, e -> {
+            Endpoint changed = e.with(url == null ? e.url() : url, events == null ? e.events() : events,
+                    clearDescription ? null : description == null ? e.description() : description,
+                    enabled == null ? e.enabled() : enabled, now);
+            if (url != null && !config.allowPrivate()) {
+                WebhookUrl.requirePublic(changed.url()); // an old URL stays; its deliveries are refused when sent
+            }
+            return changed;
+        });
         refresh();
         wake(); // an endpoint enabled again may have deliveries due
         return out;

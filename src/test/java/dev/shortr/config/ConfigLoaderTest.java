@@ -57,11 +57,13 @@ class ConfigLoaderTest {
         Path f = yaml("""
                 webhooks: { enabled: true, clickWindow: 30s, maxAttempts: 5, backoffBase: 1s, timeout: 3s, concurrency: 8, retention: 168h }
                 """);
-        ShortrConfig c = ConfigLoader.load(f, Map.of("SHORTR_WEBHOOKS_CONCURRENCY", "32"), Map.of("webhooks.maxAttempts", "7"));
+        ShortrConfig c = ConfigLoader.load(f, Map.of("SHORTR_WEBHOOKS_CONCURRENCY", "32", "SHORTR_WEBHOOKS_ALLOW_PRIVATE", "true"),
+                Map.of("webhooks.maxAttempts", "7"));
         assertThat(c.webhooks()).isEqualTo(new WebhooksConfig(true, Duration.ofSeconds(30), 7, Duration.ofSeconds(1),
-                Duration.ofSeconds(3), 32, Duration.ofDays(7)));
-        assertThat(ShortrConfig.defaults().webhooks()).isEqualTo(new WebhooksConfig(true, Duration.ofSeconds(10), 10,
-                Duration.ofSeconds(5), Duration.ofSeconds(10), 16, Duration.ofDays(30)));
+                Duration.ofSeconds(3), 32, Duration.ofDays(7), true));
+        assertThat(ShortrConfig.defaults().webhooks()).as("private addresses are refused unless allowed")
+                .isEqualTo(new WebhooksConfig(true, Duration.ofSeconds(10), 10, Duration.ofSeconds(5), Duration.ofSeconds(10), 16,
+                        Duration.ofDays(30), false));
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,8 @@ import javax.crypto.spec.SecretKeySpec;
  * A webhook receiver on a loopback port that does what docs/webhooks.md tells receivers to do, written apart from
  * shortr's own signing code: it checks {@code webhook-signature} against the secret of the path it was posted to
  * (answering 401 when no signature matches) and the timestamp's age. Each path can fail on purpose: answer 500 to
- * the first N attempts of every event id, or 503 to everything while "down". Every arrival is recorded.
+ * the first N attempts of every event id, or 503 to everything while "down", and every answer can be slow. Every
+ * arrival is recorded.
  */
 final class Receiver implements AutoCloseable {
     /** One request: what came, whether it was signed right, and the status it was answered with. */
@@ -41,6 +43,7 @@ final class Receiver implements AutoCloseable {
     private final HttpServer server;
     private volatile int failFirst;
     private volatile boolean down;
+    private volatile long delayMillis;
 
     Receiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -68,6 +71,12 @@ final class Receiver implements AutoCloseable {
     /** While down, every request is answered with 503. */
     Receiver down(boolean down) {
         this.down = down;
+        return this;
+    }
+
+    /** Every answer waits this long first, so that attempts are in flight for a while. */
+    Receiver delay(Duration delay) {
+        this.delayMillis = delay.toMillis();
         return this;
     }
 
@@ -103,6 +112,13 @@ final class Receiver implements AutoCloseable {
         String text = new String(body, StandardCharsets.UTF_8);
         String type = signedRight ? TestNode.parse(text).path("type").asText() : "?";
         arrivals.add(new Arrival(path, String.valueOf(id), timestamp, type, text, signedRight, status));
+        if (delayMillis > 0) {
+            try {
+                Thread.sleep(delayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         x.sendResponseHeaders(status, -1);
         x.close();
     }

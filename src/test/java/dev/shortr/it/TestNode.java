@@ -55,7 +55,8 @@ final class TestNode implements AutoCloseable {
 
     /**
      * The config every test node starts from: loopback, port 0, one event loop, clicks flushed every 50 ms,
-     * webhooks retried 50 ms after a first failure (4 attempts at most) with click windows of 200 ms.
+     * webhooks retried 50 ms after a first failure (4 attempts at most) with click windows of 200 ms, sent to private
+     * addresses too (every test receiver is on loopback).
      */
     static ShortrConfig config(Path dataDir) {
         ShortrConfig d = ShortrConfig.defaults();
@@ -70,7 +71,7 @@ final class TestNode implements AutoCloseable {
                 d.rateLimit(),
                 // short enough that retries and click windows pass within a test
                 new WebhooksConfig(true, Duration.ofMillis(200), 4, Duration.ofMillis(50), Duration.ofSeconds(2), 4,
-                        Duration.ofDays(1)));
+                        Duration.ofDays(1), true));
     }
 
     static TestNode start(Path dataDir) {

@@ -1,12 +1,14 @@
 package dev.shortr.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.shortr.config.WebhooksConfig;
+import dev.shortr.link.InvalidInputException;
 import dev.shortr.store.memory.MemoryLinkStore;
 import dev.shortr.store.memory.MemoryWebhookStore;
 import java.io.IOException;
@@ -82,9 +84,14 @@ class WebhooksTest {
         return "http://127.0.0.1:" + receiver.getAddress().getPort() + path;
     }
 
+    /** Started with private addresses allowed: the receiver is on loopback. */
     private Webhooks start(Duration window, int maxAttempts, Duration timeout) {
+        return start(window, maxAttempts, timeout, true);
+    }
+
+    private Webhooks start(Duration window, int maxAttempts, Duration timeout, boolean allowPrivate) {
         webhooks = new Webhooks(store, new MemoryLinkStore(), new WebhooksConfig(true, window, maxAttempts, Duration.ofMillis(10),
-                timeout, 2, Duration.ofDays(1)), Clock.systemUTC()).start();
+                timeout, 2, Duration.ofDays(1), allowPrivate), Clock.systemUTC()).start();
         return webhooks;
     }
 
@@ -194,6 +201,41 @@ class WebhooksTest {
     }
 
     @Test
+    void privateUrlsAreRefusedWhenSavedUnlessAllowed() {
+        start(Duration.ofSeconds(10), 3, Duration.ofSeconds(2), false);
+        assertThatThrownBy(() -> webhooks.create(url("/in"), List.of("*"), null, true)).isInstanceOf(InvalidInputException.class)
+                .hasMessage("url host 127.0.0.1 is a loopback address; set webhooks.allowPrivate: true to send webhooks to loopback, "
+                        + "private and link-local addresses");
+        Endpoint e = webhooks.create("https://hooks.example/in", List.of("*"), null, true);
+
+        assertThatThrownBy(() -> webhooks.update(e.id(), "http://169.254.169.254/latest", null, null, false, null))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("link-local").hasMessageContaining("webhooks.allowPrivate");
+        assertThat(webhooks.find(e.id()).orElseThrow().url()).as("unchanged").isEqualTo("https://hooks.example/in");
+        assertThat(webhooks.list()).hasSize(1);
+    }
+
+    @Test
+    void anEndpointSavedWhilePrivateAddressesWereAllowedIsManagedButNotSentTo() throws InterruptedException {
+        Instant t = Instant.now();
+        store.insert(new Endpoint("wh_before", url("/ok"), List.of("*"), true, null, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", null,
+                null, t, t));
+        start(Duration.ofSeconds(10), 2, Duration.ofSeconds(2), false);
+
+        Endpoint e = webhooks.update("wh_before", null, null, "kept", false, null).orElseThrow();
+        assertThat(e.description()).as("fields other than the url can still change").isEqualTo("kept");
+        webhooks.sendTest(e);
+        await("the delivery to be given up", () -> webhooks.gaveUp() == 1);
+
+        assertThat(seen).as("requests the receiver got").isEmpty();
+        Delivery d = webhooks.deliveries(e.id(), 0, 10).items().getFirst();
+        assertThat(d.state()).isEqualTo(Delivery.State.FAILED);
+        assertThat(d.attempts()).isEqualTo(2);
+        assertThat(d.lastStatus()).isNull();
+        assertThat(d.lastError()).isEqualTo("not sent: 127.0.0.1 is a loopback address; set webhooks.allowPrivate: true to send "
+                + "webhooks to loopback, private and link-local addresses");
+    }
+
+    @Test
     void stoppingEnqueuesTheOpenClickWindow() {
         start(Duration.ofHours(1), 3, Duration.ofSeconds(2));
         Endpoint e = webhooks.create(url("/clicks"), List.of("link.clicked"), null, true);
@@ -210,7 +252,7 @@ class WebhooksTest {
     @Test
     void turnedOffNothingIsEnqueued() throws InterruptedException {
         webhooks = new Webhooks(store, new MemoryLinkStore(), new WebhooksConfig(false, Duration.ofMillis(10), 3,
-                Duration.ofMillis(10), Duration.ofSeconds(1), 2, Duration.ofDays(1)), Clock.systemUTC()).start();
+                Duration.ofMillis(10), Duration.ofSeconds(1), 2, Duration.ofDays(1), true), Clock.systemUTC()).start();
         webhooks.create(url("/all"), List.of("*"), null, true);
 
         webhooks.clicked(1, "abc123", 3);
