@@ -11,6 +11,7 @@ import dev.shortr.visit.Click;
 import dev.shortr.visit.TallyMap;
 import dev.shortr.visit.VisitRecorder;
 import java.net.InetAddress;
+import java.util.concurrent.CompletableFuture;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -94,6 +95,12 @@ public final class Analytics implements VisitRecorder {
     private long countersDueMs;
     private long saltDay = Long.MIN_VALUE;
     private byte[] salt;
+    private static final long SALT_LEAD_MS = 10 * 60_000L;
+    private long nextSaltDay = Long.MIN_VALUE;
+    /** When the last click happened: the clock of salt prefetching (the clicks' clock, so replays can test it). */
+    private long lastEventMs;
+    private CompletableFuture<byte[]> nextSalt;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Analytics.class);
 
     /**
      * @param intervalMs how often hourly counters, dimension counters and unique-visitor sketches are written
@@ -116,6 +123,7 @@ public final class Analytics implements VisitRecorder {
     @Override
     public void record(Click c) {
         events++;
+        lastEventMs = c.epochMs();
         long hour = Math.floorDiv(c.epochMs(), MS_PER_HOUR);
         long day = Math.floorDiv(c.epochMs(), MS_PER_DAY);
         countedEvents++;
@@ -230,14 +238,15 @@ public final class Analytics implements VisitRecorder {
     private record Expansion(DimTally tally, Object[] agents, Object[] hosts, Object[] places) implements AnalyticsStore.DimCounts {
         @Override
         public void forEach(AnalyticsStore.DimSink sink) {
-            long[] rows = tally.sortedRows();
+            tally.sortInPlace(); // the batch owns the tally until it is written
             String[] regions = new String[places.length];
             Values day = new Values();
-            for (int i = 0; i < rows.length; i += 4) {
-                long linkDay = rows[i];
-                long profile = rows[i + 1];
-                long clicks = rows[i + 2];
-                long bots = rows[i + 3];
+            long[] previous = {-1};
+            tally.forEach((linkDay, profile, clicks, bots) -> {
+                if (linkDay != previous[0] && previous[0] >= 0) {
+                    day.emit(TallyMap.linkOf(previous[0]), TallyMap.dayOf(previous[0]), sink);
+                }
+                previous[0] = linkDay;
                 long family = profile & FAMILY;
                 if (family == GEO) {
                     int id = (int) (profile & ID);
@@ -258,9 +267,9 @@ public final class Analytics implements VisitRecorder {
                     day.add(Dim.DEVICE, "other".equals(a.device()) ? null : a.device(), clicks, bots);
                     day.add(Dim.BOT, a.botKind(), clicks, bots);
                 }
-                if (i + 4 >= rows.length || rows[i + 4] != linkDay) {
-                    day.emit(TallyMap.linkOf(linkDay), TallyMap.dayOf(linkDay), sink);
-                }
+            });
+            if (previous[0] >= 0) {
+                day.emit(TallyMap.linkOf(previous[0]), TallyMap.dayOf(previous[0]), sink);
             }
         }
     }
@@ -339,18 +348,46 @@ public final class Analytics implements VisitRecorder {
         }
     }
 
-    /** Today's salt; a new day takes a fresh one from the store (which forgets the old), so yesterday's visitors can't be re-hashed. */
+    /**
+     * Today's salt. A new day takes a fresh one from the store, and the store then forgets the older ones, so
+     * yesterday's visitors can't be re-hashed. The next day's salt is fetched in the background in the last
+     * minutes of a day ({@link #prefetchSalt}), so midnight costs the aggregator no wait for the store's writer
+     * (which may be busy writing a batch of counters for seconds); only the first click after a start waits.
+     */
     private byte[] saltOf(long day) {
         if (day != saltDay) {
-            salt = store.salt(day, VisitorHash::newSalt);
+            byte[] next = nextSaltDay == day && nextSalt != null ? nextSalt.getNow(null) : null;
+            salt = next != null ? next : store.salt(day, VisitorHash::newSalt);
+            Thread.ofVirtual().name("salt-forget").start(() -> forgetSalts(day));
             saltDay = day;
+            nextSalt = null;
         }
         return salt;
+    }
+
+    private void forgetSalts(long day) {
+        try {
+            store.forgetSalts(day);
+        } catch (RuntimeException e) {
+            log.warn("could not delete the visitor salts of days before {} (retried at the next day): {}", day, e.toString());
+        }
+    }
+
+    /** In the last {@link #SALT_LEAD_MS} of a UTC day (by the clicks' time), starts fetching the next day's salt, once. */
+    private void prefetchSalt(long nowMs) {
+        long day = Math.floorDiv(nowMs, MS_PER_DAY);
+        if (saltDay != day || nextSalt != null || nowMs < (day + 1) * MS_PER_DAY - SALT_LEAD_MS) {
+            return;
+        }
+        nextSaltDay = day + 1;
+        nextSalt = CompletableFuture.supplyAsync(() -> store.salt(day + 1, VisitorHash::newSalt),
+                r -> Thread.ofVirtual().name("salt-prefetch").start(r));
     }
 
     @Override
     public VisitRecorder.Batch drain(boolean everything) {
         long now = System.currentTimeMillis();
+        prefetchSalt(lastEventMs);
         boolean counters = countedEvents > 0 && (everything || now >= countersDueMs || hours.size() >= MAX_PENDING
                 || dims.size() >= MAX_PENDING_DIMS || referrers.size() >= MAX_IDS);
         boolean visitorsDue = counters || (visitors.size() > 0 && (everything || visitors.size() >= MAX_PENDING_VISITORS));

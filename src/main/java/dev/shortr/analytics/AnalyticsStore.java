@@ -69,6 +69,9 @@ public interface AnalyticsStore {
     /** Deletes visit chunks that end before {@code beforeMs}; returns the visits deleted. */
     long purgeVisits(long beforeMs);
 
-    /** The unique-visitor salt of a UTC day, creating (and keeping) a random one on first use; older salts are dropped. */
+    /** The unique-visitor salt of a UTC day, creating (and keeping) a random one on first use. */
     byte[] salt(long day, java.util.function.Supplier<byte[]> fresh);
+
+    /** Deletes the salts of the days before {@code day}: their visitors can no longer be re-hashed. */
+    void forgetSalts(long day);
 }

@@ -57,17 +57,28 @@ final class DimTally {
      * The entries as rows of four longs (key, profile, clicks, bots), ordered by key and then profile: written
      * in that order, a link-day's counters go to the store together and its B-tree is filled front to back.
      */
-    long[] sortedRows() {
-        long[] rows = new long[size * WIDTH];
+    /**
+     * Sorts the entries by key and then profile where they are, for a tally that is only read through
+     * {@link #forEach} (in that order) until it is {@link #clear}ed; {@link #add} no longer works on it. Sorting
+     * again is harmless, so a batch whose write failed can be written again.
+     */
+    void sortInPlace() {
         int n = 0;
         for (int i = 0; i < table.length; i += WIDTH) {
             if (table[i] != FREE) {
-                System.arraycopy(table, i, rows, n, WIDTH);
+                if (i != n) {
+                    System.arraycopy(table, i, table, n, WIDTH);
+                }
                 n += WIDTH;
             }
         }
-        Rows.sort(rows, WIDTH);
-        return rows;
+        for (int i = n; i < table.length; i += WIDTH) {
+            table[i] = FREE;
+            table[i + 1] = 0;
+            table[i + 2] = 0;
+            table[i + 3] = 0;
+        }
+        Rows.sort(table, WIDTH, n / WIDTH);
     }
 
     /** Drops every entry, keeping the table, so a tally reused for each batch stops allocating. */

@@ -12,6 +12,14 @@ final class Rows {
         sort(rows, width, 0, rows.length / width - 1);
     }
 
+    /** Sorts the first {@code count} rows of {@code width} longs in {@code rows}, as {@link #sort(long[], int)}. */
+    static void sort(long[] rows, int width, int count) {
+        if (width < 2 || count < 0 || (long) count * width > rows.length) {
+            throw new IllegalArgumentException(count + " rows of " + width + " longs do not fit in " + rows.length);
+        }
+        sort(rows, width, 0, count - 1);
+    }
+
     private static boolean less(long[] r, int w, int a, int b) {
         long ka = r[a * w];
         long kb = r[b * w];

@@ -151,15 +151,92 @@ public final class TallyMap {
 
     /** Every key, ascending: by link, then day, which is also click_days' primary key order. */
     public long[] sortedKeys() {
-        long[] keys = new long[size];
+        return sortedKeys(null);
+    }
+
+    /**
+     * Every key, ascending, in the first {@link #size()} places of {@code reuse} when it is long enough (else of
+     * a new array, which the caller may keep for next time): a writer sorting a million keys a minute need not
+     * leave eight megabytes of garbage behind each time.
+     */
+    public long[] sortedKeys(long[] reuse) {
+        long[] keys = reuse != null && reuse.length >= size ? reuse : new long[size];
         int n = 0;
         for (int i = 0; i < slots; i++) {
             if (table[2 * i] != FREE) {
                 keys[n++] = table[2 * i];
             }
         }
-        Arrays.sort(keys);
+        Arrays.sort(keys, 0, n);
         return keys;
+    }
+
+    /**
+     * Sorts the entries by key where they are, for a map that is only read through {@link #forEach} (in key
+     * order) until it is {@link #clear}ed: {@link #get}, {@link #add} and the rest no longer find anything.
+     * Sorting again is harmless. What a writer does with a batch it owns, instead of copying a million keys.
+     */
+    public void sortInPlace() {
+        int n = 0;
+        for (int i = 0; i < slots; i++) {
+            if (table[2 * i] != FREE) {
+                table[2 * n] = table[2 * i];
+                table[2 * n + 1] = table[2 * i + 1];
+                n++;
+            }
+        }
+        Arrays.fill(table, 2 * n, table.length, FREE);
+        sortPairs(table, 0, n - 1);
+    }
+
+    /** Quicksort of the (key, count) pairs lo..hi by key; insertion sort for short runs. */
+    private static void sortPairs(long[] t, int lo, int hi) {
+        while (hi - lo > 16) {
+            long pivot = median(t[2 * lo], t[2 * ((lo + hi) >>> 1)], t[2 * hi]);
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (t[2 * i] < pivot) {
+                    i++;
+                }
+                while (t[2 * j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    long k = t[2 * i];
+                    long c = t[2 * i + 1];
+                    t[2 * i] = t[2 * j];
+                    t[2 * i + 1] = t[2 * j + 1];
+                    t[2 * j] = k;
+                    t[2 * j + 1] = c;
+                    i++;
+                    j--;
+                }
+            }
+            if (j - lo < hi - i) { // the smaller side first: the stack stays logarithmic
+                sortPairs(t, lo, j);
+                lo = i;
+            } else {
+                sortPairs(t, i, hi);
+                hi = j;
+            }
+        }
+        for (int i = lo + 1; i <= hi; i++) {
+            long k = t[2 * i];
+            long c = t[2 * i + 1];
+            int j = i - 1;
+            while (j >= lo && t[2 * j] > k) {
+                t[2 * j + 2] = t[2 * j];
+                t[2 * j + 3] = t[2 * j + 1];
+                j--;
+            }
+            t[2 * j + 2] = k;
+            t[2 * j + 3] = c;
+        }
+    }
+
+    private static long median(long a, long b, long c) {
+        return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
     }
 
     @FunctionalInterface

@@ -29,7 +29,11 @@ class DimTallyTest {
         assertThat(seen).hasSameSizeAs(expected);
         expected.forEach((k, c) -> assertThat(seen.get(k)).as("%s", k).containsExactly(c));
 
-        long[] rows = tally.sortedRows();
+        tally.sortInPlace();
+        tally.sortInPlace(); // again: harmless
+        java.util.List<Long> flat = new java.util.ArrayList<>();
+        tally.forEach((key, profile, clicks, bots) -> flat.addAll(List.of(key, profile, clicks, bots)));
+        long[] rows = flat.stream().mapToLong(Long::longValue).toArray();
         assertThat(rows).hasSize(expected.size() * 4);
         for (int i = 4; i < rows.length; i += 4) {
             assertThat(rows[i] > rows[i - 4] || rows[i] == rows[i - 4] && rows[i + 1] > rows[i - 3]).as("row %d in order", i / 4).isTrue();
@@ -47,9 +51,17 @@ class DimTallyTest {
         }
         tally.clear();
         assertThat(tally.size()).isZero();
-        assertThat(tally.sortedRows()).isEmpty();
+        tally.forEach((key, profile, clicks, bots) -> {
+            throw new AssertionError("cleared, yet holds " + key);
+        });
         tally.add(5, 1, false);
         tally.add(5, 1, true);
-        assertThat(tally.sortedRows()).containsExactly(5, 1, 2, 1);
+        tally.sortInPlace();
+        java.util.List<Long> flat = new java.util.ArrayList<>();
+        tally.forEach((key, profile, clicks, bots) -> flat.addAll(List.of(key, profile, clicks, bots)));
+        assertThat(flat).containsExactly(5L, 1L, 2L, 1L);
+        tally.clear();
+        tally.add(9, 2, false); // a cleared tally counts again after a sort
+        assertThat(tally.size()).isEqualTo(1);
     }
 }

@@ -96,4 +96,36 @@ class TallyMapTest {
         map.daily(link, from, to, (day, clicks) -> out.add(List.of(day, clicks)));
         return out;
     }
+
+    @Test
+    void sortsKeysIntoAReusedArrayAndEntriesInPlace() {
+        SplittableRandom random = new SplittableRandom(11);
+        TallyMap map = new TallyMap(100);
+        Map<Long, Long> expected = new HashMap<>();
+        for (int i = 0; i < 5_000; i++) {
+            long key = TallyMap.key(random.nextLong(1, 2_000), MAR_1 + random.nextInt(2));
+            map.add(key, 1 + i % 3);
+            expected.merge(key, 1L + i % 3, Long::sum);
+        }
+        long[] sorted = expected.keySet().stream().sorted().mapToLong(Long::longValue).toArray();
+        long[] big = new long[sorted.length + 10];
+        assertThat(map.sortedKeys(big)).isSameAs(big);
+        assertThat(java.util.Arrays.copyOf(big, sorted.length)).containsExactly(sorted);
+        long[] small = new long[3];
+        assertThat(map.sortedKeys(small)).isNotSameAs(small).containsExactly(sorted);
+
+        map.sortInPlace();
+        map.sortInPlace(); // again: harmless
+        List<Long> keys = new ArrayList<>();
+        map.forEach((key, count) -> {
+            keys.add(key);
+            assertThat(count).as("count of %d", key).isEqualTo(expected.get(key));
+        });
+        assertThat(keys).containsExactlyElementsOf(expected.keySet().stream().sorted().toList());
+
+        map.clear();
+        assertThat(map.size()).isZero();
+        map.add(TallyMap.key(1, MAR_1), 4); // a cleared map counts again after a sort
+        assertThat(map.get(TallyMap.key(1, MAR_1))).isEqualTo(4);
+    }
 }

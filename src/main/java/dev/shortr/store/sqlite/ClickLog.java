@@ -55,6 +55,19 @@ final class ClickLog implements AutoCloseable {
      * per compaction was tens of megabytes of old-generation garbage a minute with a million active links.
      */
     private TallyMap spare;
+    /** The compaction's sorted keys, reused (writer thread only). */
+    private long[] sortScratch;
+    /** click_days' day column of the last day written: a compaction writes the same one or two days a million times. */
+    private long lastDay = -1;
+    private String lastDayText;
+
+    private String dayText(long epochDay) {
+        if (epochDay != lastDay) {
+            lastDayText = LocalDate.ofEpochDay(epochDay).toString();
+            lastDay = epochDay;
+        }
+        return lastDayText;
+    }
     private volatile boolean closed;
     private volatile boolean failing;
 
@@ -240,17 +253,20 @@ final class ClickLog implements AutoCloseable {
         }
         Window w = p.compacting;
         // no lock needed to read: only this thread changes a map
-        long[] keys = w.counts.sortedKeys();
+        long[] keys = w.counts.sortedKeys(sortScratch);
+        sortScratch = keys; // kept: a fresh array per compaction was megabytes of old-generation garbage
+        int entries = w.counts.size();
         PreparedStatement merge = s.prepare(MERGE);
         int merged = 0;
         try {
-            for (long k : keys) {
+            for (int e = 0; e < entries; e++) {
+                long k = keys[e];
                 long clicks = w.counts.get(k);
                 if (clicks == 0) {
                     continue; // a deleted link's
                 }
                 merge.setLong(1, TallyMap.linkOf(k));
-                merge.setString(2, LocalDate.ofEpochDay(TallyMap.dayOf(k)).toString());
+                merge.setString(2, dayText(TallyMap.dayOf(k)));
                 merge.setLong(3, clicks);
                 merge.addBatch();
                 if (++merged % MERGE_BATCH == 0) {

@@ -49,22 +49,30 @@ public final class SqliteAnalyticsStore implements AnalyticsStore {
             int[] n = {0};
             if (batch.hours() != null) {
                 TallyMap counts = batch.hours();
-                for (long key : counts.sortedKeys()) { // in primary-key order: the B-tree fills front to back
-                    long linkKind = TallyMap.linkOf(key);
-                    int kind = (int) (linkKind & 3);
-                    long count = counts.get(key);
-                    if (kind >= KINDS || count == 0 || db.deleted(linkKind >>> 2)) {
-                        continue;
-                    }
-                    hours.setLong(1, linkKind >>> 2);
-                    hours.setLong(2, TallyMap.dayOf(key));
-                    for (int k = 0; k < KINDS; k++) {
-                        hours.setLong(3 + k, k == kind ? count : 0);
-                    }
-                    hours.addBatch();
-                    if (++n[0] % BATCH == 0) {
-                        hours.executeBatch();
-                    }
+                counts.sortInPlace(); // primary-key order, so the B-tree fills front to back; the batch owns the map
+                try {
+                    counts.forEach((key, count) -> {
+                        long linkKind = TallyMap.linkOf(key);
+                        int kind = (int) (linkKind & 3);
+                        if (kind >= KINDS || count == 0 || db.deleted(linkKind >>> 2)) {
+                            return;
+                        }
+                        try {
+                            hours.setLong(1, linkKind >>> 2);
+                            hours.setLong(2, TallyMap.dayOf(key));
+                            for (int k = 0; k < KINDS; k++) {
+                                hours.setLong(3 + k, k == kind ? count : 0);
+                            }
+                            hours.addBatch();
+                            if (++n[0] % BATCH == 0) {
+                                hours.executeBatch();
+                            }
+                        } catch (SQLException e) {
+                            throw new java.io.UncheckedIOException(new java.io.IOException(e));
+                        }
+                    });
+                } catch (java.io.UncheckedIOException e) {
+                    throw (SQLException) e.getCause().getCause();
                 }
             }
             hours.executeBatch();
@@ -276,9 +284,6 @@ public final class SqliteAnalyticsStore implements AnalyticsStore {
     @Override
     public byte[] salt(long day, Supplier<byte[]> fresh) {
         return db.write("visitor salt of day " + day, s -> {
-            PreparedStatement drop = s.prepare("DELETE FROM visitor_salts WHERE day < ?");
-            drop.setLong(1, day);
-            drop.executeUpdate();
             PreparedStatement get = s.prepare("SELECT salt FROM visitor_salts WHERE day = ?");
             get.setLong(1, day);
             try (ResultSet rs = get.executeQuery()) {
@@ -292,6 +297,15 @@ public final class SqliteAnalyticsStore implements AnalyticsStore {
             put.setBytes(2, salt);
             put.executeUpdate();
             return salt;
+        });
+    }
+
+    @Override
+    public void forgetSalts(long day) {
+        db.write("forget visitor salts before day " + day, s -> {
+            PreparedStatement drop = s.prepare("DELETE FROM visitor_salts WHERE day < ?");
+            drop.setLong(1, day);
+            return drop.executeUpdate();
         });
     }
 
