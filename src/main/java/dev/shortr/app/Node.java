@@ -27,7 +27,6 @@ import dev.shortr.webhook.Webhooks;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.EnumSet;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -184,27 +183,12 @@ public final class Node implements AutoCloseable {
         });
     }
 
-    /**
-     * Where scripts/geo.sh puts the default database: {@code $SHORTR_GEO_DIR}, else {@code $HOME/.cache/shortr/geo}
-     * (the same variables the script reads, so a launcher run under another HOME, or with the directory moved,
-     * still finds what it fetched), else the JVM's user.home.
-     */
-    static java.nio.file.Path autoGeoDatabase(Map<String, String> env) {
-        String dir = env.get("SHORTR_GEO_DIR");
-        if (dir == null || dir.isBlank()) {
-            String home = env.get("HOME");
-            dir = java.nio.file.Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home, ".cache",
-                    "shortr", "geo").toString();
-        }
-        return java.nio.file.Path.of(dir, "geo-whois-asn-country.mmdb");
-    }
-
     /** The GeoIP database {@code clicks.geoDatabase} names: a file, {@code auto} (scripts/geo.sh's, if fetched) or {@code none}. */
     static GeoLookup geoLookup(String setting) {
         if (setting.equals("none")) {
             return GeoLookup.none();
         }
-        java.nio.file.Path file = setting.equals("auto") ? autoGeoDatabase(System.getenv()) : java.nio.file.Path.of(setting);
+        java.nio.file.Path file = setting.equals("auto") ? AnalyticsConfig.autoGeoDatabase() : java.nio.file.Path.of(setting);
         if (setting.equals("auto") && !java.nio.file.Files.isRegularFile(file)) {
             log.info("no GeoIP database at {} (scripts/geo.sh fetches a free one): clicks get no country", file);
             return GeoLookup.none();

@@ -27,4 +27,24 @@ public record AnalyticsConfig(boolean tracking, String ipStorage, boolean honour
     public static AnalyticsConfig defaults() {
         return new AnalyticsConfig(true, "anonymised", false, false, 90, false, "auto", java.time.Duration.ofSeconds(120));
     }
+
+    /** Where {@code clicks.geoDatabase: auto} looks: see {@link #autoGeoDatabase(java.util.Map)}. */
+    public static java.nio.file.Path autoGeoDatabase() {
+        return autoGeoDatabase(System.getenv());
+    }
+
+    /**
+     * Where scripts/geo.sh puts the default database: {@code $SHORTR_GEO_DIR}, else {@code $HOME/.cache/shortr/geo}
+     * (the variables the script reads, so a launcher run under another HOME, or with the directory moved, still
+     * finds what it fetched), else under the JVM's user.home.
+     */
+    public static java.nio.file.Path autoGeoDatabase(java.util.Map<String, String> env) {
+        String dir = env.get("SHORTR_GEO_DIR");
+        if (dir == null || dir.isBlank()) {
+            String home = env.get("HOME");
+            dir = java.nio.file.Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home, ".cache",
+                    "shortr", "geo").toString();
+        }
+        return java.nio.file.Path.of(dir, "geo-whois-asn-country.mmdb");
+    }
 }

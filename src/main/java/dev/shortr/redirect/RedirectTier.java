@@ -294,8 +294,8 @@ public final class RedirectTier implements FastPath {
         int flags = (head ? Click.HEAD : 0) | (t.track ? 0 : Click.UNTRACKED)
                 | ("1".equals(req.header(DNT)) || "1".equals(req.header(SEC_GPC)) ? Click.PRIVATE : 0);
         java.net.InetSocketAddress peer = req.remote();
-        clicks.offer(new Click(t.linkId, now, flags, peer == null ? null : peer.getAddress(), req.header(USER_AGENT),
-                req.header(REFERER), keepForwardedFor ? req.header(X_FORWARDED_FOR) : null));
+        clicks.offer(t.linkId, now, flags, peer == null ? null : peer.getAddress(), req.header(USER_AGENT),
+                req.header(REFERER), keepForwardedFor ? req.header(X_FORWARDED_FOR) : null);
     }
 
     private void recordClick(Entry.Target t, long now, boolean head, Request req) {
@@ -305,8 +305,8 @@ public final class RedirectTier implements FastPath {
         int flags = (head ? Click.HEAD : 0) | (t.track ? 0 : Click.UNTRACKED)
                 | ("1".equals(req.header("dnt")) || "1".equals(req.header("sec-gpc")) ? Click.PRIVATE : 0);
         java.net.InetSocketAddress peer = req.remote();
-        clicks.offer(new Click(t.linkId, now, flags, peer == null ? null : peer.getAddress(), req.header("user-agent"),
-                req.header("referer"), keepForwardedFor ? req.header("x-forwarded-for") : null));
+        clicks.offer(t.linkId, now, flags, peer == null ? null : peer.getAddress(), req.header("user-agent"),
+                req.header("referer"), keepForwardedFor ? req.header("x-forwarded-for") : null);
     }
 
     private void count(int status, boolean head) {

@@ -22,7 +22,7 @@ class ArchitectureTest {
     private static final Map<String, List<String>> ALLOWED = Map.ofEntries(
             Map.entry("link", List.of()),
             Map.entry("auth", List.of()),
-            Map.entry("visit", List.of("dev.shortr.link.", "org.jctools.", "org.slf4j.")),
+            Map.entry("visit", List.of("dev.shortr.link.", "org.slf4j.")),
             Map.entry("config", List.of("com.fasterxml.jackson.", "org.slf4j.")),
             Map.entry("http", List.of("io.netty.", "com.fasterxml.jackson.", "org.slf4j.")),
             Map.entry("redirect", List.of("dev.shortr.link.", "dev.shortr.visit.", "dev.shortr.http.", "dev.shortr.config.",

@@ -1,4 +1,4 @@
-package dev.shortr.app;
+package dev.shortr.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,11 +10,11 @@ import org.junit.jupiter.api.Test;
 class GeoDatabasePathTest {
     @Test
     void followsTheScriptsDirectoryThenHomeThenTheJvmsUserHome() {
-        assertThat(Node.autoGeoDatabase(Map.of("SHORTR_GEO_DIR", "/srv/geo", "HOME", "/home/a")))
+        assertThat(AnalyticsConfig.autoGeoDatabase(Map.of("SHORTR_GEO_DIR", "/srv/geo", "HOME", "/home/a")))
                 .isEqualTo(Path.of("/srv/geo/geo-whois-asn-country.mmdb"));
-        assertThat(Node.autoGeoDatabase(Map.of("HOME", "/home/a")))
+        assertThat(AnalyticsConfig.autoGeoDatabase(Map.of("HOME", "/home/a")))
                 .isEqualTo(Path.of("/home/a/.cache/shortr/geo/geo-whois-asn-country.mmdb"));
-        assertThat(Node.autoGeoDatabase(Map.of()))
+        assertThat(AnalyticsConfig.autoGeoDatabase(Map.of()))
                 .isEqualTo(Path.of(System.getProperty("user.home"), ".cache/shortr/geo/geo-whois-asn-country.mmdb"));
     }
 }
