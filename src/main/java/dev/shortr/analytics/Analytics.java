@@ -90,6 +90,13 @@ public final class Analytics implements VisitRecorder {
     private long rememberedDay = Long.MIN_VALUE;
     private long instanceDay = Long.MIN_VALUE;
     private final VisitChunk.Builder visits = new VisitChunk.Builder();
+    /**
+     * Visits per chunk at most (about half a megabyte encoded). A flush of 65,536 visits as one 3.7 MB array,
+     * alive while the writer was busy, was too big for a survivor space and went to the old generation.
+     */
+    static final int CHUNK_VISITS = 8192;
+    /** Chunks finished since the last drain. */
+    private java.util.List<VisitChunk> chunks = new java.util.ArrayList<>();
     private long events;
     private long countedEvents;
     private long countersDueMs;
@@ -345,6 +352,10 @@ public final class Analytics implements VisitRecorder {
                            String city, String referrerHost, String referrer, String browser, String os, String device, String bot) {
         if (config.visitRetentionDays() > 0) {
             visits.add(linkId, atMs, head, tracked, ip, country, region, city, referrerHost, referrer, browser, os, device, bot);
+            if (visits.size() >= CHUNK_VISITS) {
+                chunks.add(visits.finish());
+                visits.reset();
+            }
         }
     }
 
@@ -394,8 +405,12 @@ public final class Analytics implements VisitRecorder {
         if (events == 0 && !counters && !visitorsDue) {
             return null;
         }
-        VisitChunk chunk = visits.finish();
-        visits.reset();
+        if (visits.size() > 0) {
+            chunks.add(visits.finish());
+            visits.reset();
+        }
+        java.util.List<VisitChunk> chunk = chunks;
+        chunks = new java.util.ArrayList<>();
         long n = events;
         events = 0;
         AnalyticsStore.Batch batch;

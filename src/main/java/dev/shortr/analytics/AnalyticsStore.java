@@ -21,9 +21,9 @@ public interface AnalyticsStore {
     /**
      * One flush's worth: hourly counters (null for none) keyed {@code TallyMap.key(linkId * 4 + kind, hour)} with kind
      * 0 clicks, 1 bots, 2 HEADs; dimension counters as {@link DimCounts}; unique-visitor sketches by {@link DayKey}
-     * (merged into what is stored with the given operator); and one encoded visit chunk.
+     * (merged into what is stored with the given operator); and encoded visit chunks, a row each.
      */
-    record Batch(TallyMap hours, DimCounts dims, Visitors visitors, Map<DayKey, byte[]> sketches, VisitChunk visits) {}
+    record Batch(TallyMap hours, DimCounts dims, Visitors visitors, Map<DayKey, byte[]> sketches, List<VisitChunk> visits) {}
 
     /**
      * A batch's dimension counters, as (link, day, dimension, value, clicks, bots) additions: a value may come

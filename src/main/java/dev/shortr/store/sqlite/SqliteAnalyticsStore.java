@@ -122,8 +122,10 @@ public final class SqliteAnalyticsStore implements AnalyticsStore {
                 }
                 mergeSketch(s, e.getKey(), e.getValue(), merge);
             }
-            VisitChunk v = batch.visits();
-            if (v != null && v.count() > 0) {
+            for (VisitChunk v : batch.visits() == null ? List.<VisitChunk>of() : batch.visits()) {
+                if (v.count() == 0) {
+                    continue;
+                }
                 PreparedStatement add = s.prepare(CHUNK_ADD);
                 add.setLong(1, v.firstMs());
                 add.setLong(2, v.lastMs());
