@@ -49,9 +49,10 @@ public final class Analytics implements VisitRecorder {
     private static final int MAX_PENDING_VISITORS = 1 << 16;
     /**
      * Pairs remembered as stored today, so a returning visitor costs no row write; all forgotten beyond this
-     * (forgetting costs only INSERT OR IGNOREs of rows already there). 4 MB, allocated once.
+     * (forgetting costs only INSERT OR IGNOREs of rows already there). 16 MB, allocated once: with a million
+     * links clicked through the day a quarter of that thrashed, and every click became a row write again.
      */
-    private static final int MAX_REMEMBERED = 1 << 18;
+    private static final int MAX_REMEMBERED = 1 << 20;
     /** Link-days whose one-by-one visitors are counted; forgotten beyond this (a link-day may then keep up to twice 256 rows). */
     private static final int MAX_COUNTED_LINK_DAYS = 1 << 16;
 
