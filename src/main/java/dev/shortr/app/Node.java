@@ -22,6 +22,7 @@ import dev.shortr.enrich.GeoLookup;
 import dev.shortr.enrich.UserAgents;
 import dev.shortr.visit.ClickAggregator;
 import dev.shortr.visit.ClickQueue;
+import dev.shortr.visit.VisitRecorder;
 import dev.shortr.webhook.WebhookStore;
 import dev.shortr.webhook.Webhooks;
 import java.io.PrintStream;
@@ -78,7 +79,8 @@ public final class Node implements AutoCloseable {
             Analytics analytics = new Analytics(stores.analytics(), ac, new UserAgents(10_000), geoLookup(ac.geoDatabase()),
                     ac.countersInterval().toMillis());
             ClickAggregator aggregator = new ClickAggregator(clickQueue, stores.clicks(),
-                    config.clicks().flushInterval().toMillis(), config.clicks().maxBatch(), analytics);
+                    config.clicks().flushInterval().toMillis(), config.clicks().maxBatch(),
+                    ac.enabled() ? analytics : VisitRecorder.NONE);
             if (config.clicks().enabled()) {
                 aggregator.start(); // with clicks off nothing is ever queued: no thread waking to find that out
             }
@@ -87,7 +89,8 @@ public final class Node implements AutoCloseable {
             LinkStore timed = new TimedLinkStore(stores.links(), metrics.registry());
             String publicUrl = config.server().publicUrl();
             RedirectTier redirects = new RedirectTier(timed, stores.clicks(),
-                    config.clicks().enabled() ? clickQueue : null, config.redirect(), publicUrl, ac.trustForwardedFor());
+                    config.clicks().enabled() ? clickQueue : null, config.redirect(), publicUrl, ac.trustForwardedFor(),
+                    ac.enabled());
             LinkStore linkStore = new InvalidatingLinkStore(timed, redirects);
             Links links = new Links(linkStore, new CodeGenerator(config.links().codeLength()),
                     new DomainBlocklist(config.links().blockedDomains()), clock);

@@ -13,10 +13,12 @@ package dev.shortr.config;
  *                          {@code scripts/geo.sh} fetches, when present) or {@code none}
  * @param countersInterval  how often hourly and per-dimension counters and unique-visitor sketches are written
  *                          (totals and raw visits go with every flush); stats lag by up to this much
+ * @param enabled           false counts clicks (per link and day) and records nothing else: no hourly series,
+ *                          dimensions, uniques or raw visits; the cheapest setting for a redirect tier
  */
 public record AnalyticsConfig(boolean tracking, String ipStorage, boolean honourDoNotTrack, boolean fullReferrer,
                               int visitRetentionDays, boolean trustForwardedFor, String geoDatabase,
-                              java.time.Duration countersInterval) {
+                              java.time.Duration countersInterval, boolean enabled) {
     public AnalyticsConfig {
         Setting.CLICKS_IP_STORAGE.require(ipStorage);
         Setting.CLICKS_VISIT_RETENTION_DAYS.require(visitRetentionDays);
@@ -24,8 +26,16 @@ public record AnalyticsConfig(boolean tracking, String ipStorage, boolean honour
         Setting.CLICKS_COUNTERS_INTERVAL.require(countersInterval);
     }
 
+    /** With analytics on. */
+    public AnalyticsConfig(boolean tracking, String ipStorage, boolean honourDoNotTrack, boolean fullReferrer,
+                           int visitRetentionDays, boolean trustForwardedFor, String geoDatabase,
+                           java.time.Duration countersInterval) {
+        this(tracking, ipStorage, honourDoNotTrack, fullReferrer, visitRetentionDays, trustForwardedFor, geoDatabase,
+                countersInterval, true);
+    }
+
     public static AnalyticsConfig defaults() {
-        return new AnalyticsConfig(true, "anonymised", false, false, 90, false, "auto", java.time.Duration.ofSeconds(120));
+        return new AnalyticsConfig(true, "anonymised", false, false, 90, false, "auto", java.time.Duration.ofSeconds(120), true);
     }
 
     /** Where {@code clicks.geoDatabase: auto} looks: see {@link #autoGeoDatabase(java.util.Map)}. */

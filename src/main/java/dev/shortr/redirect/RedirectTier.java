@@ -66,6 +66,7 @@ public final class RedirectTier implements FastPath {
     private final LinkStore store;
     private final ClickStore clickStore;
     private final ClickQueue clicks;
+    private final boolean details;
     private final RedirectConfig config;
     private final String publicUrl;
     private final boolean keepForwardedFor;
@@ -103,6 +104,16 @@ public final class RedirectTier implements FastPath {
     /** @param keepForwardedFor queue each click's {@code X-Forwarded-For}, for a node behind trusted proxies */
     public RedirectTier(LinkStore store, ClickStore clickStore, ClickQueue clicks, RedirectConfig config, String publicUrl,
                         boolean keepForwardedFor) {
+        this(store, clickStore, clicks, config, publicUrl, keepForwardedFor, true);
+    }
+
+    /**
+     * @param details queue each click's visitor details (address, agent, referrer, privacy headers) for analytics;
+     *                false queues only which link and when, for a node that only counts
+     */
+    public RedirectTier(LinkStore store, ClickStore clickStore, ClickQueue clicks, RedirectConfig config, String publicUrl,
+                        boolean keepForwardedFor, boolean details) {
+        this.details = details;
         this.keepForwardedFor = keepForwardedFor;
         this.store = store;
         this.clickStore = clickStore;
@@ -291,6 +302,10 @@ public final class RedirectTier implements FastPath {
         if (clicks == null) {
             return;
         }
+        if (!details) {
+            clicks.offer(t.linkId, now, head ? Click.HEAD : 0, null, null, null, null);
+            return;
+        }
         int flags = (head ? Click.HEAD : 0) | (t.track ? 0 : Click.UNTRACKED)
                 | ("1".equals(req.header(DNT)) || "1".equals(req.header(SEC_GPC)) ? Click.PRIVATE : 0);
         java.net.InetSocketAddress peer = req.remote();
@@ -300,6 +315,10 @@ public final class RedirectTier implements FastPath {
 
     private void recordClick(Entry.Target t, long now, boolean head, Request req) {
         if (clicks == null) {
+            return;
+        }
+        if (!details) {
+            clicks.offer(t.linkId, now, head ? Click.HEAD : 0, null, null, null, null);
             return;
         }
         int flags = (head ? Click.HEAD : 0) | (t.track ? 0 : Click.UNTRACKED)
