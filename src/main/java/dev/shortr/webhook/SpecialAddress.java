@@ -106,6 +106,12 @@ enum SpecialAddress {
         if (a == 169 && c == 254) {
             return LINK_LOCAL; // cloud metadata services live here
         }
+        if (a == 192 && c == 0 && (b[at + 2] & 0xff) == 0) {
+            return RESERVED; // 192.0.0.0/24, IETF protocol assignments (NAT64 discovery, DS-Lite, ...)
+        }
+        if (a == 198 && (c & 0xfe) == 18) {
+            return RESERVED; // 198.18.0.0/15, benchmarking: some internal networks use it
+        }
         if (a >= 224 && a < 240) {
             return MULTICAST;
         }
@@ -131,6 +137,18 @@ enum SpecialAddress {
         if (b[0] == 0 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b && first96Zero(b, 4)) {
             return v4(b, 12); // NAT64 well-known prefix 64:ff9b::/96 (RFC 6052) carries an IPv4 address
         }
+        if (b[0] == 0x20 && b[1] == 0x02) {
+            return v4(b, 2); // 6to4, 2002::/16 (RFC 3056): a relay forwards to the IPv4 address in bits 16-47
+        }
+        if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0) {
+            return RESERVED; // Teredo, 2001::/32 (RFC 4380): tunnels to an obfuscated IPv4 address
+        }
+        if (b[0] == 0 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b && b[4] == 0 && b[5] == 1) {
+            return RESERVED; // local-use NAT64, 64:ff9b:1::/48 (RFC 8215): translates to addresses of the local network
+        }
+        if (b[0] == 0x01 && b[1] == 0 && first64Zero(b)) {
+            return RESERVED; // discard-only, 100::/64 (RFC 6666)
+        }
         int top = b[0] & 0xff;
         int next = b[1] & 0xc0;
         if ((top & 0xfe) == 0xfc) {
@@ -146,6 +164,16 @@ enum SpecialAddress {
             return MULTICAST;
         }
         return null;
+    }
+
+    /** Bytes 2 to 7 zero: with a first word already checked, the address is in that word's /64. */
+    private static boolean first64Zero(byte[] b) {
+        for (int i = 2; i < 8; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean first96Zero(byte[] b, int from) {
