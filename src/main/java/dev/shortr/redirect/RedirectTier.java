@@ -1,7 +1,5 @@
 package dev.shortr.redirect;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.shortr.config.RedirectConfig;
 import dev.shortr.http.FastPath;
 import dev.shortr.http.HttpDate;
@@ -70,7 +68,7 @@ public final class RedirectTier implements FastPath {
     private final RedirectConfig config;
     private final String publicUrl;
     private final boolean keepForwardedFor;
-    private final Cache<CodeKey, Entry> cache;
+    private final EntryCache cache;
     /** One lookup key per event-loop thread, refilled for each request. */
     private static final FastThreadLocal<CodeKey.Probe> PROBE = new FastThreadLocal<>() {
         @Override
@@ -120,16 +118,15 @@ public final class RedirectTier implements FastPath {
         this.clicks = clicks;
         this.config = config;
         this.publicUrl = publicUrl;
-        // When every link fits, the cache holds them all and evicts nothing, so Caffeine runs as a plain
-        // concurrent map. A size-bounded Caffeine reorders its access deques on reads, and on a heap with
+        // When every link fits, the cache holds them all and evicts nothing: a flat table of packed codes
+        // (CodeTable), no object per key. A size-bounded Caffeine reorders its access deques on reads, and on a heap with
         // millions of old-generation entries those pointer writes dirty cards all over the old generation:
         // every young collection then rescans most of it (measured: ~30 ms pauses at 1M links). Only a
         // store larger than the bound needs W-TinyLFU eviction, and pays that price.
         long links = store.count();
         this.evicting = links > config.cacheMaxEntries() / 2;
-        this.cache = evicting
-                ? Caffeine.newBuilder().maximumSize(config.cacheMaxEntries()).build()
-                : Caffeine.newBuilder().initialCapacity((int) Math.min(config.cacheMaxEntries(), links + links / 4 + 1024)).build();
+        this.cache = evicting ? EntryCache.evicting(config.cacheMaxEntries())
+                : new CodeTable((int) Math.min(config.cacheMaxEntries(), links + links / 4 + 1024));
         log.info("redirect cache: {} ({} links in the store, bound {})", evicting ? "evicting (W-TinyLFU)" : "holding every link",
                 links, config.cacheMaxEntries());
         for (int i = 0; i < byStatus.length; i++) {
@@ -164,7 +161,7 @@ public final class RedirectTier implements FastPath {
         boolean head = req.isHead();
         if (e instanceof Entry.Unknown u) {
             if (now >= u.deadlineMs()) {
-                cache.asMap().remove(key, u);
+                cache.remove(key, u);
                 misses.increment();
                 return 0;
             }
@@ -471,7 +468,7 @@ public final class RedirectTier implements FastPath {
         }
         Entry e = cache.get(key, k -> fetch(code));
         if (e instanceof Entry.Unknown u && System.currentTimeMillis() >= u.deadlineMs()) {
-            cache.asMap().remove(key, u);
+            cache.remove(key, u);
             e = cache.get(key, k -> fetch(code));
         }
         return e;
@@ -486,7 +483,7 @@ public final class RedirectTier implements FastPath {
 
     /** In holding mode the bound is enforced on admission, since nothing is ever evicted. */
     private boolean full() {
-        return !evicting && cache.estimatedSize() >= config.cacheMaxEntries();
+        return !evicting && cache.size() >= config.cacheMaxEntries();
     }
 
     /**
@@ -500,7 +497,7 @@ public final class RedirectTier implements FastPath {
         unknownSince = false;
         long now = System.currentTimeMillis();
         boolean[] unexpired = {false};
-        cache.asMap().values().removeIf(e -> {
+        cache.removeIf(e -> {
             if (e instanceof Entry.Unknown u) {
                 if (now >= u.deadlineMs()) {
                     return true;
@@ -528,7 +525,7 @@ public final class RedirectTier implements FastPath {
 
     /** Drops whatever the cache holds for {@code code}; the next request reloads it. */
     public void invalidate(ShortCode code) {
-        Entry old = cache.asMap().remove(CodeKey.of(code.value()));
+        Entry old = cache.remove(CodeKey.of(code.value()));
         if (old instanceof Entry.Target t && t.used != null && store.find(code).isEmpty()) {
             usage.remove(t.linkId);
         }
@@ -546,14 +543,14 @@ public final class RedirectTier implements FastPath {
                 if (full()) {
                     break;
                 }
-                cache.asMap().putIfAbsent(CodeKey.of(l.code().value()), target(l));
+                cache.putIfAbsent(CodeKey.of(l.code().value()), target(l));
             }
             loaded += page.items().size();
             after = page.nextAfterId();
         } while (after != 0 && loaded < config.cacheMaxEntries());
         // anything that changed while we were loading may have been put stale: drop it again
         for (var change : store.changesAfter(seqBefore, 100_000)) {
-            cache.invalidate(CodeKey.of(change.code().value()));
+            cache.remove(CodeKey.of(change.code().value()));
         }
         log.info("redirect cache warmed with {} links in {} ms", loaded, (System.nanoTime() - started) / 1_000_000);
     }
@@ -573,7 +570,7 @@ public final class RedirectTier implements FastPath {
     }
 
     public long cached() {
-        return cache.estimatedSize();
+        return cache.size();
     }
 
     /** Misses served uncached because the (non-evicting) cache was at its bound. */
