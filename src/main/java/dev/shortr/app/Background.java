@@ -26,12 +26,9 @@ final class Background {
     /**
      * Thread names (Linux truncates them to 15 characters) whose threads are housekeeping. Not the click
      * aggregator: niced on a saturated core it got too little of it to keep up, and 15-20 % of clicks were
-     * dropped at the queue; at the normal priority it costs the redirects about 3 % and drops none. The SQLite
-     * writer is: its click-log merges and compactions (milliseconds each, every flush) made the redirects' p99
-     * (3.0 against 2.0 ms at nice 19, alternating 30 s runs on one node), while link creation, which waits on
-     * it, kept its rate niced (bench/create with 64 clients: 9,937 against 9,868 creates/s).
+     * dropped at the queue; at the normal priority it costs the redirects about 3 % and drops none.
      */
-    static final List<String> HOUSEKEEPING = List.of("sqlite-writer", "click-flush", "sqlite-click-co", "unknown-sweeper",
+    static final List<String> HOUSEKEEPING = List.of("click-flush", "sqlite-click-co", "unknown-sweeper",
             "C1 CompilerThre", "C2 CompilerThre");
 
     private Background() {}
