@@ -171,10 +171,13 @@ final class CodeTable implements EntryCache {
         used++;
     }
 
-    /** A table without tombstones, with room to grow; published whole. Under the monitor. */
+    /**
+     * A table without tombstones, published whole; under the monitor. It keeps its size when the live keys
+     * fit it (the tombstones of swept unknown codes were what filled it), and doubles only when they do not.
+     */
     private void rebuild(int keep) {
         Table old = table;
-        Table t = new Table(slotsFor(Math.max(16, (long) keep * 2)));
+        Table t = new Table(Math.max(old.mask + 1, slotsFor(Math.max(16, keep))));
         int n = 0;
         for (int i = 0; i <= old.mask; i++) {
             Entry v = old.values[i];
