@@ -3,12 +3,10 @@ package dev.shortr.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,8 +21,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KillDashNineIT {
     private static final int MIN_ACKNOWLEDGED = 200;
-    private static final Pattern ADMIN_KEY = Pattern.compile("admin key \\(shown once, store it now\\): (sk_\\S+)");
 
     @TempDir
     Path dir;
@@ -46,10 +41,10 @@ class KillDashNineIT {
         AtomicLong refused = new AtomicLong();
         AtomicLong failed = new AtomicLong();
 
-        try (Child first = Child.serve(data, dir.resolve("first"))) {
+        try (ChildNode first = ChildNode.serve(null, data, dir.resolve("first"))) {
             String adminKey = first.awaitAdminKey();
             first.awaitHealthy();
-            HttpClient http = client();
+            HttpClient http = ChildNode.client();
             long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
             AtomicInteger seq = new AtomicInteger();
             ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor();
@@ -89,9 +84,9 @@ class KillDashNineIT {
                     .isGreaterThanOrEqualTo(MIN_ACKNOWLEDGED);
         }
 
-        try (Child second = Child.serve(data, dir.resolve("second"))) {
+        try (ChildNode second = ChildNode.serve(null, data, dir.resolve("second"))) {
             second.awaitHealthy();
-            HttpClient http = client();
+            HttpClient http = ChildNode.client();
             ConcurrentLinkedQueue<String> lost = new ConcurrentLinkedQueue<>();
             Semaphore inFlight = new Semaphore(32);
             try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -116,115 +111,6 @@ class KillDashNineIT {
             List<String> sample = new ArrayList<>(lost).subList(0, Math.min(10, lost.size()));
             assertThat(lost).as("%d of %d acknowledged links lost after SIGKILL, e.g. %s", lost.size(), acknowledged.size(), sample)
                     .isEmpty();
-        }
-    }
-
-    private static HttpClient client() {
-        return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-    }
-
-    /** {@code shortr serve} in a child JVM, on a port picked here, with stdout and stderr in files. */
-    private static final class Child implements AutoCloseable {
-        private final Process process;
-        private final int port;
-        private final Path out;
-        private final Path err;
-
-        private Child(Process process, int port, Path out, Path err) {
-            this.process = process;
-            this.port = port;
-            this.out = out;
-            this.err = err;
-        }
-
-        static Child serve(Path data, Path logs) throws IOException {
-            Files.createDirectories(logs);
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
-            Path out = logs.resolve("stdout.log");
-            Path err = logs.resolve("stderr.log");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                    "dev.shortr.app.Main", "serve", "--port", Integer.toString(port), "--data", data.toString(), "--io-threads", "1")
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            return new Child(p, port, out, err);
-        }
-
-        String baseUrl() {
-            return "http://127.0.0.1:" + port;
-        }
-
-        boolean alive() {
-            return process.isAlive();
-        }
-
-        String awaitAdminKey() throws Exception {
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline) {
-                Matcher m = ADMIN_KEY.matcher(Files.readString(out, StandardCharsets.UTF_8));
-                if (m.find()) {
-                    return m.group(1);
-                }
-                failIfDead("printing the admin key");
-                Thread.sleep(50);
-            }
-            throw new AssertionError("no admin key printed within 30 s" + logs());
-        }
-
-        void awaitHealthy() throws Exception {
-            HttpClient http = client();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline) {
-                failIfDead("answering /healthz");
-                try {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/healthz"))
-                            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() == 200) {
-                        return;
-                    }
-                } catch (IOException e) {
-                    // not listening yet
-                }
-                Thread.sleep(50);
-            }
-            throw new AssertionError("/healthz did not answer 200 within 30 s" + logs());
-        }
-
-        private void failIfDead(String doing) {
-            if (!process.isAlive()) {
-                throw new AssertionError("'shortr serve' exited with " + process.exitValue() + " before " + doing + logs());
-            }
-        }
-
-        private String logs() {
-            try {
-                return "\n--- stdout ---\n" + tail(Files.readString(out)) + "\n--- stderr ---\n" + tail(Files.readString(err));
-            } catch (IOException e) {
-                return " (logs unreadable: " + e + ")";
-            }
-        }
-
-        private static String tail(String s) {
-            return s.length() > 4000 ? "…" + s.substring(s.length() - 4000) : s;
-        }
-
-        /** SIGKILL: no shutdown hook, no flush, no close. */
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("killed child exits").isTrue();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            if (process.isAlive()) {
-                process.destroy();
-                if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            }
         }
     }
 }

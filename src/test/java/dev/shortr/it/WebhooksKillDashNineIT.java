@@ -3,14 +3,6 @@ package dev.shortr.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,10 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
@@ -37,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  * died is sent again), and every arrival of an id with the same, correctly signed body.
  */
 class WebhooksKillDashNineIT {
-    private static final Pattern ADMIN_KEY = Pattern.compile("admin key \\(shown once, store it now\\): (sk_\\S+)");
     private static final Pattern LINK_EVENT_ID = Pattern.compile("evt_chg_[0-9]+");
     private static final int CREATED = 120;
     private static final int UPDATED = 50; // the first 50 created
@@ -65,7 +54,7 @@ class WebhooksKillDashNineIT {
         String hookId;
 
         try (Receiver receiver = new Receiver().failFirst(3)) {
-            try (Child first = Child.serve(config, data, dir.resolve("first"))) {
+            try (ChildNode first = ChildNode.serve(config, data, dir.resolve("first"))) {
                 adminKey = first.awaitAdminKey();
                 first.awaitHealthy();
                 JsonNode hook = TestNode.parse(first.expect(201, "POST", "/api/v1/webhooks", adminKey,
@@ -104,7 +93,7 @@ class WebhooksKillDashNineIT {
             assertThat(before).as("not everything was delivered before the kill").hasSizeLessThan(expected.size());
 
             receiver.failFirst(0).down(false).delay(Duration.ZERO);
-            try (Child second = Child.serve(config, data, dir.resolve("second"))) {
+            try (ChildNode second = ChildNode.serve(config, data, dir.resolve("second"))) {
                 second.awaitHealthy();
                 await("every acknowledged change at the receiver", Duration.ofSeconds(45),
                         () -> typesAndCodes(receiver).containsAll(expected), () -> missing(expected, receiver));
@@ -154,129 +143,6 @@ class WebhooksKillDashNineIT {
                 throw new AssertionError("timed out after " + limit.toSeconds() + " s waiting for " + what + " " + state.get());
             }
             Thread.sleep(25);
-        }
-    }
-
-    private static HttpClient client() {
-        return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-    }
-
-    /** {@code shortr serve} in a child JVM from a config file, on a port picked here, with stdout and stderr in files. */
-    private static final class Child implements AutoCloseable {
-        private final Process process;
-        private final int port;
-        private final Path out;
-        private final Path err;
-        private final HttpClient http = client();
-
-        private Child(Process process, int port, Path out, Path err) {
-            this.process = process;
-            this.port = port;
-            this.out = out;
-            this.err = err;
-        }
-
-        static Child serve(Path config, Path data, Path logs) throws IOException {
-            Files.createDirectories(logs);
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
-            Path out = logs.resolve("stdout.log");
-            Path err = logs.resolve("stderr.log");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                    "dev.shortr.app.Main", "serve", "--config", config.toString(), "--port", Integer.toString(port),
-                    "--data", data.toString(), "--io-threads", "1")
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            return new Child(p, port, out, err);
-        }
-
-        /** An API call that must answer {@code status}; returns the body. */
-        String expect(int status, String method, String path, String key, String json) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20))
-                    .header("Authorization", "Bearer " + key)
-                    .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-            if (json != null) {
-                b.header("Content-Type", "application/json");
-            }
-            HttpResponse<String> r;
-            try {
-                r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                throw new UncheckedIOException(method + " " + path + logs(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            assertThat(r.statusCode()).as("%s %s -> %s", method, path, r.body()).isEqualTo(status);
-            return r.body();
-        }
-
-        String awaitAdminKey() throws Exception {
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline) {
-                Matcher m = ADMIN_KEY.matcher(Files.readString(out, StandardCharsets.UTF_8));
-                if (m.find()) {
-                    return m.group(1);
-                }
-                failIfDead("printing the admin key");
-                Thread.sleep(50);
-            }
-            throw new AssertionError("no admin key printed within 30 s" + logs());
-        }
-
-        void awaitHealthy() throws Exception {
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline) {
-                failIfDead("answering /healthz");
-                try {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
-                            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() == 200) {
-                        return;
-                    }
-                } catch (IOException e) {
-                    // not listening yet
-                }
-                Thread.sleep(50);
-            }
-            throw new AssertionError("/healthz did not answer 200 within 30 s" + logs());
-        }
-
-        private void failIfDead(String doing) {
-            if (!process.isAlive()) {
-                throw new AssertionError("'shortr serve' exited with " + process.exitValue() + " before " + doing + logs());
-            }
-        }
-
-        private String logs() {
-            try {
-                return "\n--- stdout ---\n" + tail(Files.readString(out)) + "\n--- stderr ---\n" + tail(Files.readString(err));
-            } catch (IOException e) {
-                return " (logs unreadable: " + e + ")";
-            }
-        }
-
-        private static String tail(String s) {
-            return s.length() > 4000 ? "…" + s.substring(s.length() - 4000) : s;
-        }
-
-        /** SIGKILL: no shutdown hook, no flush, no close. */
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("killed child exits").isTrue();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            if (process.isAlive()) {
-                process.destroy();
-                if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            }
         }
     }
 }
