@@ -50,56 +50,38 @@ public final class SqliteAnalyticsStore implements AnalyticsStore {
             if (batch.hours() != null) {
                 TallyMap counts = batch.hours();
                 counts.sortInPlace(); // primary-key order, so the B-tree fills front to back; the batch owns the map
-                try {
-                    counts.forEach((key, count) -> {
-                        long linkKind = TallyMap.linkOf(key);
-                        int kind = (int) (linkKind & 3);
-                        if (kind >= KINDS || count == 0 || db.deleted(linkKind >>> 2)) {
-                            return;
+                checked(() -> counts.forEach((key, count) -> {
+                    long linkKind = TallyMap.linkOf(key);
+                    int kind = (int) (linkKind & 3);
+                    if (kind >= KINDS || count == 0 || db.deleted(linkKind >>> 2)) {
+                        return;
+                    }
+                    unchecked(() -> {
+                        hours.setLong(1, linkKind >>> 2);
+                        hours.setLong(2, TallyMap.dayOf(key));
+                        for (int k = 0; k < KINDS; k++) {
+                            hours.setLong(3 + k, k == kind ? count : 0);
                         }
-                        try {
-                            hours.setLong(1, linkKind >>> 2);
-                            hours.setLong(2, TallyMap.dayOf(key));
-                            for (int k = 0; k < KINDS; k++) {
-                                hours.setLong(3 + k, k == kind ? count : 0);
-                            }
-                            hours.addBatch();
-                            if (++n[0] % BATCH == 0) {
-                                hours.executeBatch();
-                            }
-                        } catch (SQLException e) {
-                            throw new java.io.UncheckedIOException(new java.io.IOException(e));
-                        }
+                        addBatched(hours, n);
                     });
-                } catch (java.io.UncheckedIOException e) {
-                    throw (SQLException) e.getCause().getCause();
-                }
+                }));
             }
             hours.executeBatch();
             PreparedStatement dims = s.prepare(DIM_UP);
-            try {
-                batch.dims().forEach((linkId, day, dim, value, clicks, bots) -> {
-                    if (db.deleted(linkId)) {
-                        return;
-                    }
-                    try {
-                        dims.setLong(1, linkId);
-                        dims.setLong(2, day);
-                        dims.setInt(3, dim.code);
-                        dims.setString(4, value);
-                        dims.setLong(5, clicks);
-                        dims.setLong(6, bots);
-                        dims.addBatch();
-                        if (++n[0] % BATCH == 0) {
-                            dims.executeBatch();
-                        }
-                    } catch (SQLException e) {
-                        throw new java.io.UncheckedIOException(new java.io.IOException(e));
-                    }
+            checked(() -> batch.dims().forEach((linkId, day, dim, value, clicks, bots) -> {
+                if (db.deleted(linkId)) {
+                    return;
+                }
+                unchecked(() -> {
+                    dims.setLong(1, linkId);
+                    dims.setLong(2, day);
+                    dims.setInt(3, dim.code);
+                    dims.setString(4, value);
+                    dims.setLong(5, clicks);
+                    dims.setLong(6, bots);
+                    addBatched(dims, n);
                 });
-            } catch (java.io.UncheckedIOException e) {
-                throw (SQLException) e.getCause().getCause();
-            }
+            }));
             dims.executeBatch();
             PreparedStatement visitor = s.prepare("INSERT OR IGNORE INTO click_visitors (link_id, day, hash) VALUES (?, ?, ?)");
             Visitors vs = batch.visitors();
@@ -110,10 +92,7 @@ public final class SqliteAnalyticsStore implements AnalyticsStore {
                 visitor.setLong(1, TallyMap.linkOf(vs.keys()[i]));
                 visitor.setLong(2, TallyMap.dayOf(vs.keys()[i]));
                 visitor.setLong(3, vs.hashes()[i]);
-                visitor.addBatch();
-                if (++n[0] % BATCH == 0) {
-                    visitor.executeBatch();
-                }
+                addBatched(visitor, n);
             }
             visitor.executeBatch();
             for (Map.Entry<DayKey, byte[]> e : batch.sketches().entrySet()) {
@@ -135,6 +114,42 @@ public final class SqliteAnalyticsStore implements AnalyticsStore {
             }
             return null;
         });
+    }
+
+    /** Adds the statement's parameters to its batch, running the batch every {@link #BATCH} rows of the write. */
+    private static void addBatched(PreparedStatement st, int[] rows) throws SQLException {
+        st.addBatch();
+        if (++rows[0] % BATCH == 0) {
+            st.executeBatch();
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlStep {
+        void run() throws SQLException;
+    }
+
+    /** Carries an SQLException out of a callback that may not throw it, to {@link #checked}. */
+    private static final class SqlFailure extends RuntimeException {
+        SqlFailure(SQLException cause) {
+            super(cause);
+        }
+    }
+
+    private static void unchecked(SqlStep step) {
+        try {
+            step.run();
+        } catch (SQLException e) {
+            throw new SqlFailure(e);
+        }
+    }
+
+    private static void checked(SqlStep step) throws SQLException {
+        try {
+            step.run();
+        } catch (SqlFailure e) {
+            throw (SQLException) e.getCause();
+        }
     }
 
     private static void mergeSketch(Session s, DayKey k, byte[] sketch, BinaryOperator<byte[]> merge) throws SQLException {
