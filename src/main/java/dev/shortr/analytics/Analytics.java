@@ -175,6 +175,21 @@ public final class Analytics implements VisitRecorder {
                 known(agent.browser()), known(agent.os()), agent.device(), agent.botKind());
     }
 
+    /** Sum of what {@link #prefetch} loaded, kept so the compiler cannot drop the loads. */
+    private long touched;
+
+    @Override
+    public void prefetch(Click c) {
+        long hour = Math.floorDiv(c.epochMs(), MS_PER_HOUR);
+        touched += hours.touch(hourKey(c.linkId(), c.head() ? HEADS : CLICKS, hour));
+        long day = Math.floorDiv(c.epochMs(), MS_PER_DAY);
+        // the visitor's slot, when its hash is at hand: today's salt known, the peer's address the client's
+        if (!c.head() && day == saltDay && day == rememberedDay && c.ip() != null
+                && (c.forwardedFor() == null || !config.trustForwardedFor())) {
+            touched += remembered.touch(TallyMap.key(c.linkId(), day), hasher.hash(salt, c.ip(), c.userAgent()));
+        }
+    }
+
     static long hourKey(long linkId, int kind, long hour) {
         return TallyMap.key(linkId * 4 + kind, hour);
     }

@@ -39,6 +39,12 @@ final class Fingerprints {
         return table[slotOf(f)] == f;
     }
 
+    /** Loads the slot where the pair's probe starts, changing nothing (see {@code VisitRecorder.prefetch}). */
+    long touch(long key, long hash) {
+        long f = fingerprint(key, hash);
+        return table[(int) (f >>> 32 ^ f) & mask];
+    }
+
     /** Adds the pair; false when the set already holds {@code capacity} entries (nothing is added then). */
     boolean add(long key, long hash) {
         long f = fingerprint(key, hash);
@@ -66,7 +72,7 @@ final class Fingerprints {
     }
 
     private int slotOf(long f) {
-        int i = (int) (f >>> 32 ^ f) & mask;
+        int i = (int) (f >>> 32 ^ f) & mask; // as in touch
         while (table[i] != FREE && table[i] != f) {
             i = (i + 1) & mask;
         }

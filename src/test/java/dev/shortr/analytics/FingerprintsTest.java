@@ -44,4 +44,13 @@ class FingerprintsTest {
             assertThat(Fingerprints.fingerprint(i, -i)).isNotZero();
         }
     }
+
+    @Test
+    void touchReadsTheSlotWhereAPairsProbeStartsAndChangesNothing() {
+        Fingerprints set = new Fingerprints(64);
+        assertThat(set.touch(3, 9)).isZero();
+        set.add(3, 9);
+        assertThat(set.touch(3, 9)).isEqualTo(Fingerprints.fingerprint(3, 9));
+        assertThat(set.size()).isEqualTo(1);
+    }
 }

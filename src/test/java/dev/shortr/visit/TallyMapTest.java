@@ -128,4 +128,15 @@ class TallyMapTest {
         map.add(TallyMap.key(1, MAR_1), 4); // a cleared map counts again after a sort
         assertThat(map.get(TallyMap.key(1, MAR_1))).isEqualTo(4);
     }
+
+    @Test
+    void touchReadsTheSlotWhereAKeysProbeStartsAndChangesNothing() {
+        TallyMap map = new TallyMap(16);
+        long key = TallyMap.key(7, MAR_1);
+        assertThat(map.touch(key)).isEqualTo(-1); // the free marker
+        map.add(key, 3);
+        assertThat(map.touch(key)).isEqualTo(key); // alone in the table: in its home slot
+        assertThat(map.size()).isEqualTo(1);
+        assertThat(map.get(key)).isEqualTo(3);
+    }
 }
