@@ -178,17 +178,19 @@ public final class ClickAggregator implements AutoCloseable {
     private int drainBatch() {
         batchSize = 0;
         int n = queue.drain(this::collect, DRAIN_MAX);
+        try {
+            visits.prefetch(batch, n);
+        } catch (RuntimeException e) {
+            // only a hint: record() meets the same clicks and deals with what is wrong with them
+        }
+        long sum = 0;
         for (int i = 0; i < n; i++) {
             Click c = batch[i];
-            try {
-                visits.prefetch(c);
-                if (!c.head()) {
-                    touched += pending.touch(TallyMap.key(c.linkId(), Math.floorDiv(c.epochMs(), MS_PER_DAY)));
-                }
-            } catch (RuntimeException e) {
-                // only a hint: fold() meets the same click and deals with what is wrong with it
+            if (!c.head() && c.linkId() >= 0 && c.linkId() <= TallyMap.MAX_LINK_ID) {
+                sum += pending.touch(TallyMap.key(c.linkId(), Math.floorDiv(c.epochMs(), MS_PER_DAY)));
             }
         }
+        touched += sum;
         for (int i = 0; i < n; i++) {
             fold(batch[i]);
             batch[i] = null;

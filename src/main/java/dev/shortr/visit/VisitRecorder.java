@@ -10,11 +10,12 @@ public interface VisitRecorder {
     void record(Click click);
 
     /**
-     * Reads, without changing anything, the table slots {@link #record} will update for {@code click}. The
-     * aggregator calls it for a whole drained batch before recording any of it, so the memory fetches of many
-     * clicks overlap instead of stalling one at a time (the tables are tens of megabytes with many active links).
+     * Reads, without changing anything, the table slots {@link #record} will update for the first {@code n}
+     * clicks. The aggregator calls it for a whole drained batch before recording any of it, so the memory
+     * fetches of many clicks overlap instead of stalling one at a time (the tables are tens of megabytes with
+     * many active links). Must not throw.
      */
-    default void prefetch(Click click) {}
+    default void prefetch(Click[] clicks, int n) {}
 
     /**
      * Hands over what is due since the last call, or null when there is nothing; {@code everything} (at
