@@ -8,40 +8,91 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What the cache holds per code. Kept small on purpose (one cached link costs a few hundred bytes
+ * What the cache holds per code. Kept small on purpose (one cached link costs about a hundred bytes
  * including the key and Caffeine's node), because a node is expected to hold millions.
  */
 sealed interface Entry {
     /** A followable (or gone) link with everything the response needs already encoded. */
     final class Target implements Entry {
         final long linkId;
-        final HttpResponseStatus status;
         final byte[] location;
-        final AsciiString cacheControl;
-        final boolean forwardQuery;
-        final long expiresAtMs;
-        final long maxClicks;
-        /** Clicks so far, shared across reloads; null when the link has no click limit. */
-        final AtomicLong used;
-        final Resolution.Reason goneBecause;
-        final int cacheSeconds;
-        /** False: clicks are counted but not tracked (the link's own setting). */
-        final boolean track;
+        /** How it is answered; shared by every link answered alike (there are few such combinations). */
+        final Policy policy;
+        /** Null for a link with no expiry, click limit or disabled flag: most links. */
+        final Limits limits;
 
+        /*
+         * 32 bytes with compressed references, against 64 with every field inline: a node holds a million of
+         * these, so that is 32 MB of heap and of cache footprint on the redirect path.
+         */
         Target(Link link, AsciiString cacheControl, int cacheSeconds, AtomicLong used) {
             this.linkId = link.id();
-            this.status = HttpResponseStatus.valueOf(link.redirect().status());
             this.location = link.target().value().getBytes(StandardCharsets.US_ASCII);
-            this.cacheControl = cacheControl;
-            this.cacheSeconds = cacheSeconds;
-            this.forwardQuery = link.forwardQuery();
-            this.expiresAtMs = link.expiresAt() == null ? 0 : link.expiresAt().toEpochMilli();
-            this.maxClicks = link.maxClicks() == null ? 0 : link.maxClicks();
-            this.used = used;
-            this.goneBecause = link.disabled() ? Resolution.Reason.DISABLED : null;
-            this.track = link.track();
+            this.policy = Policy.of(HttpResponseStatus.valueOf(link.redirect().status()), cacheControl, cacheSeconds,
+                    link.forwardQuery(), link.track());
+            long expiresAtMs = link.expiresAt() == null ? 0 : link.expiresAt().toEpochMilli();
+            Resolution.Reason gone = link.disabled() ? Resolution.Reason.DISABLED : null;
+            this.limits = expiresAtMs == 0 && used == null && gone == null ? null
+                    : new Limits(expiresAtMs, link.maxClicks() == null ? 0 : link.maxClicks(), used, gone);
+        }
+
+        HttpResponseStatus status() {
+            return policy.status;
+        }
+
+        AsciiString cacheControl() {
+            return policy.cacheControl;
+        }
+
+        int cacheSeconds() {
+            return policy.cacheSeconds;
+        }
+
+        boolean forwardQuery() {
+            return policy.forwardQuery;
+        }
+
+        /** False: clicks are counted but not tracked (the link's own setting). */
+        boolean track() {
+            return policy.track;
+        }
+
+        /** When the link stops redirecting, in epoch ms; 0 for never. */
+        long expiresAtMs() {
+            return limits == null ? 0 : limits.expiresAtMs;
+        }
+
+        /** Clicks so far, shared across reloads; null when the link has no click limit. */
+        AtomicLong used() {
+            return limits == null ? null : limits.used;
         }
     }
+
+    /** The parts of an answer many links share. Compared by value; {@link #of} hands out one instance per value. */
+    record Policy(HttpResponseStatus status, AsciiString cacheControl, int cacheSeconds, boolean forwardQuery,
+                  boolean track) {
+        /** Beyond this many distinct policies (cache lifetimes are free-form), new ones are not shared. */
+        private static final int MAX_SHARED = 4096;
+        private static final java.util.concurrent.ConcurrentHashMap<Policy, Policy> SHARED =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        static Policy of(HttpResponseStatus status, AsciiString cacheControl, int cacheSeconds, boolean forwardQuery,
+                         boolean track) {
+            Policy p = new Policy(status, cacheControl, cacheSeconds, forwardQuery, track);
+            Policy shared = SHARED.get(p);
+            if (shared != null) {
+                return shared;
+            }
+            if (SHARED.size() >= MAX_SHARED) {
+                return p;
+            }
+            shared = SHARED.putIfAbsent(p, p);
+            return shared != null ? shared : p;
+        }
+    }
+
+    /** What can make a cached link stop redirecting. */
+    record Limits(long expiresAtMs, long maxClicks, AtomicLong used, Resolution.Reason goneBecause) {}
 
     /** A code the store does not know, remembered until {@code deadlineMs}. */
     record Unknown(long deadlineMs) implements Entry {}

@@ -176,10 +176,10 @@ public final class RedirectTier implements FastPath {
             writeError(objects, req, key.code(), gone);
             return 410;
         }
-        count(t.status.code(), head);
+        count(t.status().code(), head);
         recordClick(t, now, head, req);
-        writeRedirect(wire, t, t.forwardQuery ? req.rawQuery() : null, now, req.keepAlive(), req.http10());
-        return t.status.code();
+        writeRedirect(wire, t, t.forwardQuery() ? req.rawQuery() : null, now, req.keepAlive(), req.http10());
+        return t.status().code();
     }
 
     /**
@@ -190,10 +190,10 @@ public final class RedirectTier implements FastPath {
                                boolean http10) {
         CharSequence cc = cacheControl(t, now);
         byte[] date = HttpDate.bytes();
-        boolean forward = t.forwardQuery && rawQuery != null && !rawQuery.isEmpty();
+        boolean forward = t.forwardQuery() && rawQuery != null && !rawQuery.isEmpty();
         int size = 160 + t.location.length + cc.length() + date.length + (forward ? rawQuery.length() + 1 : 0);
         ByteBuf buf = wire.alloc().ioBuffer(size);
-        buf.writeBytes(Wire.STATUS_AND_LOCATION[Wire.slot(t.status.code())]);
+        buf.writeBytes(Wire.STATUS_AND_LOCATION[Wire.slot(t.status().code())]);
         if (forward) {
             ByteBufUtil.writeAscii(buf, location(t, rawQuery));
         } else {
@@ -238,30 +238,35 @@ public final class RedirectTier implements FastPath {
 
     /** Null when the redirect may proceed (and, for a GET of a limited link, consumes one click). */
     private static Resolution.Reason admit(Entry.Target t, long now, boolean head) {
-        if (t.goneBecause != null) {
-            return t.goneBecause;
+        Entry.Limits limits = t.limits;
+        if (limits == null) {
+            return null; // most links: nothing can stop them
         }
-        if (t.expiresAtMs != 0 && now >= t.expiresAtMs) {
+        if (limits.goneBecause() != null) {
+            return limits.goneBecause();
+        }
+        if (limits.expiresAtMs() != 0 && now >= limits.expiresAtMs()) {
             return Resolution.Reason.EXPIRED;
         }
-        if (t.used != null) {
+        AtomicLong used = limits.used();
+        if (used != null) {
             if (head) {
-                return t.used.get() >= t.maxClicks ? Resolution.Reason.EXHAUSTED : null;
+                return used.get() >= limits.maxClicks() ? Resolution.Reason.EXHAUSTED : null;
             }
             // claim a click atomically; never overshoot the limit under concurrency
             long n;
             do {
-                n = t.used.get();
-                if (n >= t.maxClicks) {
+                n = used.get();
+                if (n >= limits.maxClicks()) {
                     return Resolution.Reason.EXHAUSTED;
                 }
-            } while (!t.used.compareAndSet(n, n + 1));
+            } while (!used.compareAndSet(n, n + 1));
         }
         return null;
     }
 
     private static CharSequence location(Entry.Target t, String rawQuery) {
-        if (!t.forwardQuery || rawQuery == null || rawQuery.isEmpty()) {
+        if (!t.forwardQuery() || rawQuery == null || rawQuery.isEmpty()) {
             return new AsciiString(t.location, false);
         }
         String target = new String(t.location, StandardCharsets.US_ASCII);
@@ -273,12 +278,12 @@ public final class RedirectTier implements FastPath {
     }
 
     private CharSequence cacheControl(Entry.Target t, long now) {
-        if (t.expiresAtMs == 0 || t.cacheSeconds == 0) {
-            return t.cacheControl;
+        if (t.expiresAtMs() == 0 || t.cacheSeconds() == 0) {
+            return t.cacheControl();
         }
         // never let a cache keep the redirect past the link's expiry
-        long left = Math.max(0, (t.expiresAtMs - now) / 1000);
-        return left >= t.cacheSeconds ? t.cacheControl : cacheControlFor((int) left);
+        long left = Math.max(0, (t.expiresAtMs() - now) / 1000);
+        return left >= t.cacheSeconds() ? t.cacheControl() : cacheControlFor((int) left);
     }
 
     private AsciiString cacheControlFor(int seconds) {
@@ -303,7 +308,7 @@ public final class RedirectTier implements FastPath {
             clicks.offer(t.linkId, now, head ? Click.HEAD : 0, null, null, null, null);
             return;
         }
-        int flags = (head ? Click.HEAD : 0) | (t.track ? 0 : Click.UNTRACKED)
+        int flags = (head ? Click.HEAD : 0) | (t.track() ? 0 : Click.UNTRACKED)
                 | ("1".equals(req.header(DNT)) || "1".equals(req.header(SEC_GPC)) ? Click.PRIVATE : 0);
         java.net.InetSocketAddress peer = req.remote();
         clicks.offer(t.linkId, now, flags, peer == null ? null : peer.getAddress(), req.header(USER_AGENT),
@@ -318,7 +323,7 @@ public final class RedirectTier implements FastPath {
             clicks.offer(t.linkId, now, head ? Click.HEAD : 0, null, null, null, null);
             return;
         }
-        int flags = (head ? Click.HEAD : 0) | (t.track ? 0 : Click.UNTRACKED)
+        int flags = (head ? Click.HEAD : 0) | (t.track() ? 0 : Click.UNTRACKED)
                 | ("1".equals(req.header("dnt")) || "1".equals(req.header("sec-gpc")) ? Click.PRIVATE : 0);
         java.net.InetSocketAddress peer = req.remote();
         clicks.offer(t.linkId, now, flags, peer == null ? null : peer.getAddress(), req.header("user-agent"),
@@ -413,9 +418,9 @@ public final class RedirectTier implements FastPath {
             count(410, head);
             return error(code, gone, json);
         }
-        count(t.status.code(), head);
+        count(t.status().code(), head);
         recordClick(t, now, head, req);
-        return Reply.empty(t.status.code())
+        return Reply.empty(t.status().code())
                 .header("location", location(t, req.rawQuery()).toString())
                 .header("cache-control", cacheControl(t, now).toString())
                 .header("x-robots-tag", "noindex");
@@ -526,7 +531,7 @@ public final class RedirectTier implements FastPath {
     /** Drops whatever the cache holds for {@code code}; the next request reloads it. */
     public void invalidate(ShortCode code) {
         Entry old = cache.remove(CodeKey.of(code.value()));
-        if (old instanceof Entry.Target t && t.used != null && store.find(code).isEmpty()) {
+        if (old instanceof Entry.Target t && t.used() != null && store.find(code).isEmpty()) {
             usage.remove(t.linkId);
         }
     }
