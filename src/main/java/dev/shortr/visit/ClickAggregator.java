@@ -146,7 +146,7 @@ public final class ClickAggregator implements AutoCloseable {
 
     /** Shutdown: take every queued click, wait for the flush in flight, then flush the rest, retrying. */
     private void finish() {
-        while (queue.drain(this::fold, DRAIN_MAX) > 0) {
+        while (drainBatch() > 0) {
             // keep draining until empty
         }
         for (int attempt = 1; attempt <= 8; attempt++) {
@@ -180,19 +180,24 @@ public final class ClickAggregator implements AutoCloseable {
         int n = queue.drain(this::collect, DRAIN_MAX);
         try {
             visits.prefetch(batch, n);
-        } catch (RuntimeException e) {
-            // only a hint: record() meets the same clicks and deals with what is wrong with them
-        }
-        long sum = 0;
-        for (int i = 0; i < n; i++) {
-            Click c = batch[i];
-            if (!c.head() && c.linkId() >= 0 && c.linkId() <= TallyMap.MAX_LINK_ID) {
-                sum += pending.touch(TallyMap.key(c.linkId(), Math.floorDiv(c.epochMs(), MS_PER_DAY)));
+            long sum = 0;
+            for (int i = 0; i < n; i++) {
+                Click c = batch[i];
+                if (!c.head()) {
+                    sum += pending.touch(TallyMap.key(c.linkId(), Math.floorDiv(c.epochMs(), MS_PER_DAY)));
+                }
             }
+            touched += sum;
+        } catch (RuntimeException e) {
+            // only a hint: fold() meets the same clicks and deals with what is wrong with them
         }
-        touched += sum;
         for (int i = 0; i < n; i++) {
-            fold(batch[i]);
+            try {
+                fold(batch[i]);
+            } catch (RuntimeException e) {
+                // a click that cannot be counted (its link or time out of range) must not take the batch with it
+                log.error("a click could not be counted and is dropped: {}", e.toString());
+            }
             batch[i] = null;
         }
         return n;

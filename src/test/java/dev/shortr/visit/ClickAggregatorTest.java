@@ -32,6 +32,25 @@ class ClickAggregatorTest {
     }
 
     @Test
+    void aClickThatCannotBeCountedDoesNotTakeItsBatchWithIt() {
+        ClickQueue q = new ClickQueue(10_000);
+        MemoryClickStore store = new MemoryClickStore();
+        try (ClickAggregator agg = new ClickAggregator(q, store, 20, 1000)) {
+            // queued before the aggregator starts, so all of them arrive in one drained batch
+            for (int i = 0; i < 100; i++) {
+                q.offer(new Click(7, DAY2));
+                if (i == 50) {
+                    q.offer(new Click(TallyMap.MAX_LINK_ID + 1, DAY2)); // out of range: no key for it
+                    q.offer(new Click(9, -1)); // before 1970
+                }
+            }
+            agg.start();
+        }
+        assertThat(store.total(7)).isEqualTo(100);
+        assertThat(store.total(9)).isZero();
+    }
+
+    @Test
     void aFullQueueDropsAndCountsInsteadOfBlocking() {
         ClickQueue q = new ClickQueue(8);
         for (int i = 0; i < 11; i++) {
