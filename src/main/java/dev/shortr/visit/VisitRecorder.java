@@ -13,7 +13,8 @@ public interface VisitRecorder {
      * Reads, without changing anything, the table slots {@link #record} will update for the first {@code n}
      * clicks. The aggregator calls it for a whole drained batch before recording any of it, so the memory
      * fetches of many clicks overlap instead of stalling one at a time (the tables are tens of megabytes with
-     * many active links). Must not throw.
+     * many active links). Only a hint: if it throws (on a click it cannot key), the aggregator records the
+     * batch anyway.
      */
     default void prefetch(Click[] clicks, int n) {}
 
