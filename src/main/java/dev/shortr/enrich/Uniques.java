@@ -8,17 +8,21 @@ import java.util.Arrays;
  * An approximate count of distinct visitors, fed with {@link VisitorHash} values (which must be uniformly
  * distributed 64-bit hashes). Up to {@value #EXACT_LIMIT} distinct hashes are kept exactly, in a sorted array,
  * so a link with a handful of visitors reports exactly that; past it the set becomes a HyperLogLog of
- * precision {@value #PRECISION} (12 KiB, about 0.8% standard error). Not thread-safe.
+ * precision {@value #PRECISION} (24 KiB, about 0.57% standard error, so 2% is 3.5 standard errors). Sketches of
+ * precision {@value #OLD_PRECISION} (12 KiB, 0.8%), stored before, are still read, and merging one with a newer
+ * sketch gives a sketch of the lower precision. Not thread-safe.
  *
  * <p>{@link #toBytes} is one kind byte then the payload: {@code 0x01} and the sorted hashes as big-endian
  * longs, or {@code 0x02} and the HyperLogLog's registers.
  */
 public final class Uniques {
     static final int EXACT_LIMIT = 256;
-    static final int PRECISION = 14;
+    static final int PRECISION = 15;
+    static final int OLD_PRECISION = 14;
     private static final byte EXACT = 0x01;
     private static final byte SKETCH = 0x02;
     private static final int SKETCH_BYTES = HyperLogLog.create(PRECISION).getState().length;
+    private static final int OLD_SKETCH_BYTES = HyperLogLog.create(OLD_PRECISION).getState().length;
 
     /** The exact hashes, sorted, in {@code exact[0..size)}; null once {@link #sketch} took over. */
     private long[] exact = new long[8];
@@ -56,9 +60,13 @@ public final class Uniques {
             for (int i = 0; i < other.size; i++) {
                 add(other.exact[i]);
             }
-        } else if (sketch == null) {
-            toSketch().add(other.sketch);
         } else {
+            if (sketch == null) {
+                toSketch();
+            }
+            if (sketch.getP() > other.sketch.getP()) {
+                sketch = sketch.downsize(other.sketch.getP()); // an older, coarser sketch: the union is as coarse
+            }
             sketch.add(other.sketch);
         }
     }
@@ -70,7 +78,8 @@ public final class Uniques {
 
     public byte[] toBytes() {
         if (sketch != null) {
-            return ByteBuffer.allocate(1 + SKETCH_BYTES).put(SKETCH).put(sketch.getState()).array();
+            byte[] state = sketch.getState();
+            return ByteBuffer.allocate(1 + state.length).put(SKETCH).put(state).array();
         }
         ByteBuffer out = ByteBuffer.allocate(1 + size * Long.BYTES).put(EXACT);
         for (int i = 0; i < size; i++) {
@@ -112,8 +121,9 @@ public final class Uniques {
     }
 
     private static Uniques sketchFrom(byte[] bytes) {
-        if (bytes.length != 1 + SKETCH_BYTES) {
-            throw new IllegalArgumentException("uniques: a sketch of %d bytes, expected %d".formatted(bytes.length, 1 + SKETCH_BYTES));
+        if (bytes.length != 1 + SKETCH_BYTES && bytes.length != 1 + OLD_SKETCH_BYTES) {
+            throw new IllegalArgumentException("uniques: a sketch of %d bytes, expected %d (or %d, precision %d)"
+                    .formatted(bytes.length, 1 + SKETCH_BYTES, 1 + OLD_SKETCH_BYTES, OLD_PRECISION));
         }
         Uniques u = new Uniques();
         u.sketch = HyperLogLog.wrap(Arrays.copyOfRange(bytes, 1, bytes.length));

@@ -108,4 +108,26 @@ class UniquesTest {
             assertThatIllegalArgumentException().isThrownBy(() -> Uniques.fromBytes(bad));
         }
     }
+
+    @Test
+    void sketchesStoredAtTheOldPrecisionAreReadAndMergeEitherWay() {
+        com.dynatrace.hash4j.distinctcount.HyperLogLog old = com.dynatrace.hash4j.distinctcount.HyperLogLog.create(14);
+        for (int i = 0; i < 10_000; i++) {
+            old.add(visitor(i));
+        }
+        byte[] oldBytes = new byte[1 + old.getState().length];
+        oldBytes[0] = 0x02;
+        System.arraycopy(old.getState(), 0, oldBytes, 1, old.getState().length);
+        Uniques stored = Uniques.fromBytes(oldBytes);
+        assertThat(stored.estimate()).isCloseTo(10_000, within(300L));
+
+        Uniques newer = of(10_000, 20_000); // a sketch at the current precision
+        Uniques a = Uniques.fromBytes(oldBytes);
+        a.merge(newer);
+        Uniques b = of(10_000, 20_000);
+        b.merge(Uniques.fromBytes(oldBytes));
+        assertThat(a.estimate()).isEqualTo(b.estimate()).isCloseTo(20_000, within(600L));
+        assertThat(a.toBytes()).hasSize(oldBytes.length); // the union is as coarse as its coarsest part
+        assertThat(Uniques.fromBytes(a.toBytes()).estimate()).isEqualTo(a.estimate());
+    }
 }
