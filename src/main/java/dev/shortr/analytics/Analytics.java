@@ -197,11 +197,11 @@ public final class Analytics implements VisitRecorder {
             Click c = clicks[i];
             long hour = Math.floorDiv(c.epochMs(), MS_PER_HOUR);
             long day = Math.floorDiv(c.epochMs(), MS_PER_DAY);
-            hourKeys[i] = c.linkId() < 0 ? 0 : hourKey(c.linkId(), c.head() ? HEADS : CLICKS, hour);
+            hourKeys[i] = hourKey(c.linkId(), c.head() ? HEADS : CLICKS, hour); // throws for a link out of range
             hashes[i] = 0;
             // the visitor's slot, when its hash is at hand: today's salt known, the peer's address the client's
-            if (!c.head() && day == saltDay && day == rememberedDay && c.ip() != null && c.linkId() >= 0
-                    && c.linkId() <= TallyMap.MAX_LINK_ID && (c.forwardedFor() == null || !config.trustForwardedFor())) {
+            if (!c.head() && day == saltDay && day == rememberedDay && c.ip() != null
+                    && (c.forwardedFor() == null || !config.trustForwardedFor())) {
                 linkDays[i] = TallyMap.key(c.linkId(), day);
                 hashes[i] = hasher.hash(salt, c.ip(), c.userAgent());
             }

@@ -224,9 +224,13 @@ public final class VisitChunk {
                 }
                 f[i] = table[(int) ix];
             }
-            sink.accept(new Visit(link, atMs, f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9],
-                    (flags & 1) != 0, (flags & 2) != 0));
+            sink.accept(visit(link, atMs, flags, f));
         }
+    }
+
+    private static Visit visit(long link, long atMs, int flags, String[] f) {
+        return new Visit(link, atMs, f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], (flags & 1) != 0,
+                (flags & 2) != 0);
     }
 
     /** A version 2 chunk being read; any read past its end is a corrupt chunk. */
@@ -291,8 +295,7 @@ public final class VisitChunk {
                 for (int i = 0; i < FIELDS; i++) {
                     f[i] = table[in.readInt()];
                 }
-                sink.accept(new Visit(link, at, f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9],
-                        (flags & 1) != 0, (flags & 2) != 0));
+                sink.accept(visit(link, at, flags, f));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt visit chunk", e);

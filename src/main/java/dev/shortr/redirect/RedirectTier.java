@@ -300,12 +300,20 @@ public final class RedirectTier implements FastPath {
     private static final byte[] X_FORWARDED_FOR = "x-forwarded-for".getBytes(StandardCharsets.US_ASCII);
 
     /** Queues the click (a HEAD is queued too, flagged, to be counted apart) with the raw facts to enrich later. */
-    private void recordClick(Entry.Target t, long now, boolean head, RequestHead req) {
+    /** True when nothing more is to be queued: clicks off, or queued already as a bare count (no analytics). */
+    private boolean countedWithoutDetails(Entry.Target t, long now, boolean head) {
         if (clicks == null) {
-            return;
+            return true;
         }
         if (!details) {
             clicks.offer(t.linkId, now, head ? Click.HEAD : 0, null, null, null, null);
+            return true;
+        }
+        return false;
+    }
+
+    private void recordClick(Entry.Target t, long now, boolean head, RequestHead req) {
+        if (countedWithoutDetails(t, now, head)) {
             return;
         }
         int flags = (head ? Click.HEAD : 0) | (t.track() ? 0 : Click.UNTRACKED)
@@ -316,11 +324,7 @@ public final class RedirectTier implements FastPath {
     }
 
     private void recordClick(Entry.Target t, long now, boolean head, Request req) {
-        if (clicks == null) {
-            return;
-        }
-        if (!details) {
-            clicks.offer(t.linkId, now, head ? Click.HEAD : 0, null, null, null, null);
+        if (countedWithoutDetails(t, now, head)) {
             return;
         }
         int flags = (head ? Click.HEAD : 0) | (t.track() ? 0 : Click.UNTRACKED)
