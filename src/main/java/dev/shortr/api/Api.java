@@ -3,6 +3,7 @@ package dev.shortr.api;
 import dev.shortr.analytics.AnalyticsStore;
 import dev.shortr.analytics.Stats;
 import dev.shortr.auth.ApiKeys;
+import dev.shortr.auth.BrowserSession;
 import dev.shortr.config.AuthConfig;
 import dev.shortr.config.RateLimitConfig;
 import dev.shortr.http.Router;
@@ -27,8 +28,14 @@ public final class Api {
 
     public Api(Links links, ClickStore clicks, ApiKeys keys, Webhooks webhooks, LinkStore readiness, Supplier<String> metrics,
                AuthConfig auth, RateLimitConfig rateLimit, String publicUrl, AnalyticsStore analytics) {
+        this(links, clicks, keys, webhooks, readiness, metrics, auth, rateLimit, publicUrl, analytics, null);
+    }
+
+    /** @param sessions the web UI's browser sessions, whose cookie the API then accepts too; null for none */
+    public Api(Links links, ClickStore clicks, ApiKeys keys, Webhooks webhooks, LinkStore readiness, Supplier<String> metrics,
+               AuthConfig auth, RateLimitConfig rateLimit, String publicUrl, AnalyticsStore analytics, BrowserSession sessions) {
         this.limits = new RateLimits(rateLimit);
-        Guard guard = new Guard(keys, limits);
+        Guard guard = new Guard(keys, limits, sessions);
         this.links = new LinksApi(links, clicks, guard, publicUrl, auth.anonymousCreate());
         this.stats = new StatsApi(links, clicks, new Stats(analytics), analytics, guard);
         this.keys = new KeysApi(keys, guard);

@@ -2,6 +2,7 @@ package dev.shortr.api;
 
 import dev.shortr.auth.ApiKey;
 import dev.shortr.auth.ApiKeys;
+import dev.shortr.auth.BrowserSession;
 import dev.shortr.auth.Scope;
 import dev.shortr.http.HttpError;
 import dev.shortr.http.Problem;
@@ -30,10 +31,17 @@ final class Guard {
 
     private final ApiKeys keys;
     private final RateLimits limits;
+    /** Browser sessions (the web UI's cookie); null when only {@code Authorization} headers count. */
+    private final BrowserSession sessions;
 
     Guard(ApiKeys keys, RateLimits limits) {
+        this(keys, limits, null);
+    }
+
+    Guard(ApiKeys keys, RateLimits limits, BrowserSession sessions) {
         this.keys = keys;
         this.limits = limits;
+        this.sessions = sessions;
     }
 
     /** Requires a key with {@code scope}. */
@@ -51,7 +59,15 @@ final class Guard {
         if (!ipVerdict.allowed()) {
             return ipVerdict.apply(tooMany(ipVerdict).toReply(req.path()));
         }
-        Optional<ApiKey> key = authenticate(req);
+        String cookieKey = sessions == null || req.header("authorization") != null ? null
+                : BrowserSession.keyFromCookies(req.header("cookie"));
+        Optional<ApiKey> key = cookieKey != null ? keys.verify(cookieKey) : authenticate(req);
+        if (key.isPresent() && cookieKey != null && !safe(req.method())) {
+            String refused = crossSite(req, cookieKey);
+            if (refused != null) {
+                return Problem.of(403, "csrf", "Forbidden", refused).toReply(req.path());
+            }
+        }
         if (key.isEmpty() && !(anonymousAllowed && req.header("authorization") == null)) {
             return unauthorized(req);
         }
@@ -88,9 +104,29 @@ final class Guard {
         return keys.verify(auth.substring(7).strip());
     }
 
+    private static boolean safe(String method) {
+        return method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
+    }
+
+    /**
+     * Why a state-changing request authenticated by the session cookie is refused, or null when it comes from
+     * our own pages: it must carry the session's CSRF token, and when the browser says where it comes from
+     * ({@code Sec-Fetch-Site}, {@code Origin}) that must be this origin.
+     */
+    private String crossSite(Request req, String cookieKey) {
+        String foreign = BrowserSession.foreign(req.header("sec-fetch-site"), req.header("origin"), req.header("host"));
+        if (foreign != null) {
+            return foreign;
+        }
+        if (!sessions.csrfValid(cookieKey, req.header(BrowserSession.CSRF_HEADER))) {
+            return "missing or stale CSRF token: send the session's token (GET /ui/session) in X-CSRF-Token";
+        }
+        return null;
+    }
+
     private static Reply unauthorized(Request req) {
         String auth = req.header("authorization");
-        String detail = auth == null ? "send an API key as 'Authorization: Bearer <key>'"
+        String detail = auth == null ? "send an API key as 'Authorization: Bearer <key>', or sign in to the web UI"
                 : "the API key is not valid or has been revoked";
         return Problem.of(401, "unauthorized", "Unauthorized", detail)
                 .withHeaders(Map.of("www-authenticate", "Bearer realm=\"shortr\"")).toReply(req.path());

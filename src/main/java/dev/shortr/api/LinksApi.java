@@ -137,7 +137,8 @@ public final class LinksApi {
         Instant from = time(req, "from", false);
         Instant to = time(req, "to", true);
         String owner = caller.admin() ? req.param("owner") : caller.owner();
-        LinkQuery q = new LinkQuery(owner, emptyToNull(req.param("tag")), emptyToNull(req.param("q")), from, to, after, limit);
+        LinkQuery q = new LinkQuery(owner, emptyToNull(req.param("tag")), emptyToNull(req.param("q")), from, to, after, limit,
+                oldestFirst(req.param("sort")));
         Page<Link> page = links.list(q);
         ObjectNode out = Json.MAPPER.createObjectNode();
         ArrayNode items = out.putArray("items");
@@ -194,6 +195,17 @@ public final class LinksApi {
     private static Problem invalid(Outcome.Invalid i) {
         return new Problem(400, "invalid-field", "Invalid field", i.reason(),
                 List.of(new Problem.FieldError(i.field(), i.reason())), java.util.Map.of());
+    }
+
+    /** {@code sort}: {@code newest} (the default) or {@code oldest}, by creation. */
+    private static boolean oldestFirst(String sort) {
+        if (sort == null || sort.equals("newest")) {
+            return false;
+        }
+        if (sort.equals("oldest")) {
+            return true;
+        }
+        throw Json.invalid("sort", "sort must be 'newest' or 'oldest'");
     }
 
     private static int intParam(Request req, String name, int dflt) {

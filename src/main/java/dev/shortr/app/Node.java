@@ -1,6 +1,8 @@
 package dev.shortr.app;
 
 import dev.shortr.api.Api;
+import dev.shortr.auth.BrowserSession;
+import dev.shortr.ui.Ui;
 import dev.shortr.auth.ApiKeys;
 import dev.shortr.auth.Scope;
 import dev.shortr.config.ShortrConfig;
@@ -104,9 +106,11 @@ public final class Node implements AutoCloseable {
 
             // routes: operations and API first, the catch-all redirect route last
             Router router = new Router();
+            BrowserSession sessions = new BrowserSession();
             Api api = new Api(links, stores.clicks(), keys, webhooks, timed, metrics::scrape, config.auth(), config.rateLimit(),
-                    publicUrl, stores.analytics());
+                    publicUrl, stores.analytics(), sessions);
             api.routes(router);
+            new Ui(keys, sessions, publicUrl != null && publicUrl.startsWith("https:")).routes(router);
             router.add("GET", "/{code}", "Follow a short link", redirects::handle);
 
             registerMetrics(metrics, clickQueue, aggregator, redirects, api, webhooks, stores);

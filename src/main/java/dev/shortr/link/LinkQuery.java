@@ -3,17 +3,19 @@ package dev.shortr.link;
 import java.time.Instant;
 
 /**
- * A filtered, cursor-paged listing, newest first.
+ * A filtered, cursor-paged listing, newest first (or oldest first).
  *
  * @param owner         only links of this key id, or null for all
  * @param tag           exact tag, or null
  * @param search        case-insensitive substring of code, target or title, or null
  * @param createdFrom   inclusive lower bound, or null
  * @param createdBefore exclusive upper bound, or null
- * @param afterId       the cursor: only links with an id below this one (0 = from the newest)
+ * @param afterId       the cursor: only links with an id below this one, or above it when {@code oldestFirst}
+ *                      (0 = from the newest, or the oldest)
+ * @param oldestFirst   ascending creation order instead of the default descending one
  */
 public record LinkQuery(String owner, String tag, String search, Instant createdFrom, Instant createdBefore,
-                        long afterId, int limit) {
+                        long afterId, int limit, boolean oldestFirst) {
     public static final int MAX_LIMIT = 1000;
 
     public LinkQuery {
@@ -26,6 +28,11 @@ public record LinkQuery(String owner, String tag, String search, Instant created
         if (search != null && search.length() > 256) {
             throw new InvalidInputException("q", "search text must be at most 256 characters");
         }
+    }
+
+    /** Newest first. */
+    public LinkQuery(String owner, String tag, String search, Instant createdFrom, Instant createdBefore, long afterId, int limit) {
+        this(owner, tag, search, createdFrom, createdBefore, afterId, limit, false);
     }
 
     public static LinkQuery all(int limit) {

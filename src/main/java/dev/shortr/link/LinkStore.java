@@ -12,6 +12,9 @@ import java.util.function.UnaryOperator;
 public interface LinkStore {
     Optional<Link> find(ShortCode code);
 
+    /** Whether a link with this code was deleted (and the code not taken again since): its redirect answers 410. */
+    boolean wasDeleted(ShortCode code);
+
     /** Inserts {@code draft} (its id and seq are ignored) unless the code is taken. Durable on return. */
     Insert insert(Link draft);
 

@@ -54,6 +54,11 @@ public final class TimedLinkStore implements LinkStore {
     }
 
     @Override
+    public boolean wasDeleted(ShortCode code) {
+        return time(find, () -> delegate.wasDeleted(code));
+    }
+
+    @Override
     public Insert insert(Link draft) {
         return time(insert, () -> delegate.insert(draft));
     }

@@ -94,6 +94,9 @@ sealed interface Entry {
     /** What can make a cached link stop redirecting. */
     record Limits(long expiresAtMs, long maxClicks, AtomicLong used, Resolution.Reason goneBecause) {}
 
-    /** A code the store does not know, remembered until {@code deadlineMs}. */
-    record Unknown(long deadlineMs) implements Entry {}
+    /**
+     * A code the store has no link for, remembered until {@code deadlineMs}; {@code deleted} when it had one
+     * that was deleted (410, not 404).
+     */
+    record Unknown(long deadlineMs, boolean deleted) implements Entry {}
 }

@@ -30,6 +30,11 @@ public final class InvalidatingLinkStore implements LinkStore {
     }
 
     @Override
+    public boolean wasDeleted(ShortCode code) {
+        return delegate.wasDeleted(code);
+    }
+
+    @Override
     public Insert insert(Link draft) {
         Insert r = delegate.insert(draft);
         if (r instanceof Insert.Inserted i) {

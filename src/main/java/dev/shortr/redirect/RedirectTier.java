@@ -59,6 +59,10 @@ public final class RedirectTier implements FastPath {
     private static final AsciiString NO_STORE = AsciiString.cached("no-store");
     private static final AsciiString PRIVATE_NO_CACHE = AsciiString.cached("private, max-age=0");
     private static final AsciiString HTML = AsciiString.cached("text/html; charset=utf-8");
+    private static final AsciiString CSP = AsciiString.cached("content-security-policy");
+    private static final AsciiString PAGE_CSP = AsciiString.cached(Pages.CSP);
+    private static final AsciiString X_FRAME_OPTIONS = AsciiString.cached("x-frame-options");
+    private static final AsciiString DENY = AsciiString.cached("DENY");
     private static final AsciiString PROBLEM = AsciiString.cached(Problem.MEDIA_TYPE);
 
     private final LinkStore store;
@@ -166,8 +170,8 @@ public final class RedirectTier implements FastPath {
                 return 0;
             }
             hits.increment();
-            writeError(objects, req, key.code(), null);
-            return 404;
+            writeError(objects, req, key.code(), u.deleted() ? Resolution.Reason.DELETED : null);
+            return u.deleted() ? 410 : 404;
         }
         hits.increment();
         Entry.Target t = (Entry.Target) e;
@@ -358,6 +362,10 @@ public final class RedirectTier implements FastPath {
                 head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body), HEADERS, TRAILERS);
         HttpHeaders h = res.headers();
         h.add(HttpHeaderNames.CONTENT_TYPE, json ? PROBLEM : HTML);
+        if (!json) {
+            h.add(CSP, PAGE_CSP);
+            h.add(X_FRAME_OPTIONS, DENY);
+        }
         h.add(HttpHeaderNames.CONTENT_LENGTH, body.length);
         h.add(HttpHeaderNames.CACHE_CONTROL, NO_STORE);
         h.add(X_ROBOTS_TAG, NOINDEX);
@@ -386,11 +394,13 @@ public final class RedirectTier implements FastPath {
             case EXPIRED -> "link-expired";
             case DISABLED -> "link-disabled";
             case EXHAUSTED -> "link-exhausted";
+            case DELETED -> "link-deleted";
         };
         String why = switch (gone) {
             case EXPIRED -> "has expired";
             case DISABLED -> "is disabled";
             case EXHAUSTED -> "has reached its click limit";
+            case DELETED -> "has been deleted";
         };
         return Problem.of(410, slug, "Link gone", "the link '" + code + "' " + why);
     }
@@ -412,9 +422,9 @@ public final class RedirectTier implements FastPath {
         Entry e = load(code);
         long now = System.currentTimeMillis();
         boolean head = req.method().equals("HEAD");
-        if (e instanceof Entry.Unknown) {
-            count(404, head);
-            return notFound(code, json);
+        if (e instanceof Entry.Unknown u) {
+            count(u.deleted() ? 410 : 404, head);
+            return u.deleted() ? error(code, Resolution.Reason.DELETED, json) : notFound(code, json);
         }
         Entry.Target t = (Entry.Target) e;
         Resolution.Reason gone = admit(t, now, head);
@@ -439,7 +449,7 @@ public final class RedirectTier implements FastPath {
         }
         return Reply.html(200, Pages.preview(link, baseUrl + "/" + link.code().value()))
                 .header("x-robots-tag", "noindex").header("cache-control", "no-store")
-                .header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+                .header("content-security-policy", Pages.CSP).header("x-frame-options", "DENY")
                 .header("referrer-policy", "no-referrer");
     }
 
@@ -465,7 +475,8 @@ public final class RedirectTier implements FastPath {
     private Reply error(String code, Resolution.Reason gone, boolean json) {
         Reply r = json ? problem(code, gone).toReply("/" + code)
                 : Reply.html(gone == null ? 404 : 410, gone == null ? Pages.notFound(code) : Pages.gone(code, gone));
-        return r.header("cache-control", "no-store").header("x-robots-tag", "noindex");
+        r.header("cache-control", "no-store").header("x-robots-tag", "noindex");
+        return json ? r : r.header("content-security-policy", Pages.CSP).header("x-frame-options", "DENY");
     }
 
     /** Reads through the cache; concurrent misses for one code share one store read. */
@@ -486,7 +497,7 @@ public final class RedirectTier implements FastPath {
     private Entry fetch(String code) {
         return store.find(new ShortCode(code)).<Entry>map(this::target).orElseGet(() -> {
             unknownSince = true;
-            return new Entry.Unknown(System.currentTimeMillis() + config.negativeTtl().toMillis());
+            return new Entry.Unknown(System.currentTimeMillis() + config.negativeTtl().toMillis(), store.wasDeleted(new ShortCode(code)));
         });
     }
 

@@ -110,6 +110,25 @@ class RedirectIT {
     }
 
     @Test
+    void deletedLinkIsGoneNotUnknownUntilItsCodeIsTakenAgain() {
+        node.createLink("del410", "https://example.com/deleted", null);
+        assertRedirect(node.get("/del410"), "before", 302, "https://example.com/deleted");
+
+        HttpResponse<String> deleted = node.admin("DELETE", "/api/v1/links/del410", null);
+        assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(204);
+
+        for (String pass : new String[] {"from the store", "from memory"}) {
+            HttpResponse<String> html = node.get("/del410", "Accept", BROWSER_ACCEPT);
+            assertGone(html, pass);
+            assertThat(html.body()).as(pass).contains("has been deleted");
+            assertProblem(node.get("/del410", "Accept", "application/json"), 410, "link-deleted");
+        }
+
+        node.createLink("del410", "https://example.com/reborn", null);
+        assertRedirect(node.get("/del410"), "taken again", 302, "https://example.com/reborn");
+    }
+
+    @Test
     void disabledLinkIsGoneAtOnce() {
         node.createLink("dis410", "https://example.com/disabled", null);
         assertRedirect(node.get("/dis410"), "before", 302, "https://example.com/disabled");
@@ -373,14 +392,14 @@ class RedirectIT {
     }
 
     @Test
-    void aDeletedLinkIsUnknownAtOnce() {
+    void aDeletedLinkIsGoneAtOnce() {
         node.createLink("del404", "https://example.com/deleted", null);
         assertRedirect(node.get("/del404"), "before", 302, "https://example.com/deleted");
         assertRedirect(node.get("/del404"), "before, from memory", 302, "https://example.com/deleted");
 
         assertThat(node.admin("DELETE", "/api/v1/links/del404", null).statusCode()).isEqualTo(204);
 
-        assertThat(node.get("/del404").statusCode()).isEqualTo(404);
+        assertThat(node.get("/del404").statusCode()).isEqualTo(410);
     }
 
     @Test

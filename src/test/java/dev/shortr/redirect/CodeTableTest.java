@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class CodeTableTest {
     private static Entry entry(long n) {
-        return new Entry.Unknown(n);
+        return new Entry.Unknown(n, false);
     }
 
     private static String code(int i) {

@@ -245,6 +245,19 @@ public abstract class LinkStoreContract {
     }
 
     @Test
+    void aDeletedCodeIsRememberedUntilItIsTakenAgain() {
+        inserted(link("abc123", "https://example.com/a"));
+        assertThat(store().wasDeleted(code("abc123"))).isFalse();
+        assertThat(store().wasDeleted(code("never1"))).isFalse();
+
+        store().delete(code("abc123"));
+        assertThat(store().wasDeleted(code("abc123"))).isTrue();
+
+        inserted(link("abc123", "https://example.com/again"));
+        assertThat(store().wasDeleted(code("abc123"))).isFalse();
+    }
+
+    @Test
     void listPagesNewestFirstWithoutGapsOrDuplicates() {
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
@@ -265,6 +278,27 @@ public abstract class LinkStoreContract {
         assertThat(second.nextAfterId()).isEqualTo(second.items().getLast().id());
         assertThat(third.items()).hasSize(1);
         assertThat(third.nextAfterId()).isZero();
+    }
+
+    @Test
+    void listPagesOldestFirstWhenAsked() {
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            ids.add(inserted(link("link" + i, "https://example.com/" + i, T0, List.of(i % 2 == 0 ? "even" : "odd"), null, null)).id());
+        }
+
+        Page<Link> first = store().list(new LinkQuery(null, null, null, null, null, 0, 3, true));
+        Page<Link> second = store().list(new LinkQuery(null, null, null, null, null, first.nextAfterId(), 3, true));
+        Page<Link> third = store().list(new LinkQuery(null, null, null, null, null, second.nextAfterId(), 3, true));
+
+        List<Long> seen = new ArrayList<>();
+        for (Page<Link> p : List.of(first, second, third)) {
+            p.items().forEach(l -> seen.add(l.id()));
+        }
+        assertThat(seen).containsExactlyElementsOf(ids);
+        assertThat(third.nextAfterId()).isZero();
+        assertThat(store().list(new LinkQuery(null, "even", null, null, null, 0, 10, true)).items()).extracting(Link::id)
+                .containsExactly(ids.get(0), ids.get(2), ids.get(4), ids.get(6));
     }
 
     @Test

@@ -29,6 +29,7 @@ public final class MemoryLinkStore implements LinkStore {
     /** A change as recorded: the link is looked up by id when read, as the SQL stores do. */
     private record Entry(long seq, Change.Kind kind, ShortCode code, long linkId, Instant at) {}
 
+    private final java.util.Set<ShortCode> deleted = new java.util.HashSet<>();
     private final Clock clock;
     private final NavigableMap<Long, Link> byId = new TreeMap<>();
     private final Map<ShortCode, Link> byCode = new HashMap<>();
@@ -49,6 +50,11 @@ public final class MemoryLinkStore implements LinkStore {
     }
 
     @Override
+    public synchronized boolean wasDeleted(ShortCode code) {
+        return deleted.contains(code);
+    }
+
+    @Override
     public synchronized Insert insert(Link draft) {
         if (byCode.containsKey(draft.code())) {
             return new Insert.CodeTaken(draft.code());
@@ -57,6 +63,7 @@ public final class MemoryLinkStore implements LinkStore {
         Link link = millis(draft).withStoreFields(id, append(Change.Kind.CREATED, draft.code(), id));
         byId.put(id, link);
         byCode.put(link.code(), link);
+        deleted.remove(link.code());
         return new Insert.Inserted(link);
     }
 
@@ -92,16 +99,21 @@ public final class MemoryLinkStore implements LinkStore {
             return false;
         }
         byId.remove(gone.id());
+        deleted.add(code);
         append(Change.Kind.DELETED, code, gone.id());
         return true;
     }
 
     @Override
     public synchronized Page<Link> list(LinkQuery query) {
-        NavigableMap<Long, Link> newestFirst = query.afterId() == 0 ? byId.descendingMap()
-                : byId.headMap(query.afterId(), false).descendingMap();
+        NavigableMap<Long, Link> ordered;
+        if (query.oldestFirst()) {
+            ordered = query.afterId() == 0 ? byId : byId.tailMap(query.afterId(), false);
+        } else {
+            ordered = query.afterId() == 0 ? byId.descendingMap() : byId.headMap(query.afterId(), false).descendingMap();
+        }
         List<Link> items = new ArrayList<>(query.limit());
-        for (Link l : newestFirst.values()) {
+        for (Link l : ordered.values()) {
             if (!query.matches(l)) {
                 continue;
             }

@@ -24,6 +24,8 @@ final class LinkWrites {
     private static final String UPDATE = "UPDATE links SET (" + LinkRows.FIELDS + ", seq) = ("
             + "?, ".repeat(LinkRows.FIELD_COUNT) + "?) WHERE id = ?";
     private static final String DELETE = "DELETE FROM links WHERE code = ? RETURNING id";
+    private static final String TOMBSTONE = "INSERT OR REPLACE INTO deleted_codes (code, deleted_at) VALUES (?, ?)";
+    private static final String UNDELETE = "DELETE FROM deleted_codes WHERE code = ?";
     private static final String TAG = "INSERT INTO link_tags (link_id, position, tag) VALUES (?, ?, ?)";
     private static final String UNTAG = "DELETE FROM link_tags WHERE link_id = ?";
     private static final String UNCLICK = "DELETE FROM click_days WHERE link_id = ?";
@@ -53,6 +55,9 @@ final class LinkWrites {
             id = rs.getLong(1);
         }
         tag(id, draft.tags());
+        PreparedStatement undelete = s.prepare(UNDELETE);
+        undelete.setString(1, draft.code().value());
+        undelete.executeUpdate();
         long seq = appendChange(Change.Kind.CREATED, draft.code(), id);
         PreparedStatement setSeq = s.prepare(SET_SEQ);
         setSeq.setLong(1, seq);
@@ -104,6 +109,10 @@ final class LinkWrites {
             run(sql, id);
         }
         long forgetRow = ClickLog.appendForget(s, id);
+        PreparedStatement tombstone = s.prepare(TOMBSTONE);
+        tombstone.setString(1, code.value());
+        tombstone.setLong(2, clock.millis());
+        tombstone.executeUpdate();
         appendChange(Change.Kind.DELETED, code, id);
         return new Deleted(id, forgetRow);
     }

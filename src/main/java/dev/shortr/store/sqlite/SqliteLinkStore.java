@@ -46,6 +46,17 @@ public final class SqliteLinkStore implements LinkStore {
     }
 
     @Override
+    public boolean wasDeleted(ShortCode code) {
+        return db.read("was deleted " + code, s -> {
+            PreparedStatement q = s.prepare("SELECT 1 FROM deleted_codes WHERE code = ?");
+            q.setString(1, code.value());
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next();
+            }
+        });
+    }
+
+    @Override
     public Insert insert(Link draft) {
         return db.write("insert " + draft.code(), s -> new LinkWrites(s, clock).insert(draft));
     }
@@ -86,7 +97,7 @@ public final class SqliteLinkStore implements LinkStore {
         StringBuilder sql = new StringBuilder("SELECT ").append(LinkRows.COLUMNS).append(" FROM links l WHERE 1 = 1");
         List<Object> params = new ArrayList<>();
         if (q.afterId() > 0) {
-            sql.append(" AND l.id < ?");
+            sql.append(q.oldestFirst() ? " AND l.id > ?" : " AND l.id < ?");
             params.add(q.afterId());
         }
         if (q.owner() != null) {
@@ -115,10 +126,10 @@ public final class SqliteLinkStore implements LinkStore {
             params.add(q.createdBefore().toEpochMilli());
         }
         // one row more than asked tells whether there is a next page, so the last page says 0
-        sql.append(" ORDER BY l.id DESC LIMIT ?");
+        sql.append(q.oldestFirst() ? " ORDER BY l.id ASC LIMIT ?" : " ORDER BY l.id DESC LIMIT ?");
         params.add(q.limit() + 1);
         return db.read("list links", s -> {
-            PreparedStatement list = s.prepare(sql.toString()); // one of at most 2^6 shapes, so worth keeping
+            PreparedStatement list = s.prepare(sql.toString()); // one of at most 2^7 shapes, so worth keeping
             for (int i = 0; i < params.size(); i++) {
                 list.setObject(i + 1, params.get(i));
             }
