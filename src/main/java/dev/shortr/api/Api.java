@@ -25,6 +25,7 @@ public final class Api {
     private final WebhooksApi webhooks;
     private final OpsApi ops;
     private final StatsApi stats;
+    private final QrApi qr;
 
     public Api(Links links, ClickStore clicks, ApiKeys keys, Webhooks webhooks, LinkStore readiness, Supplier<String> metrics,
                AuthConfig auth, RateLimitConfig rateLimit, String publicUrl, AnalyticsStore analytics) {
@@ -37,6 +38,7 @@ public final class Api {
         this.limits = new RateLimits(rateLimit);
         Guard guard = new Guard(keys, limits, sessions);
         this.links = new LinksApi(links, clicks, guard, publicUrl, auth.anonymousCreate());
+        this.qr = new QrApi(links, guard, publicUrl);
         this.stats = new StatsApi(links, clicks, new Stats(analytics), analytics, guard);
         this.keys = new KeysApi(keys, guard);
         this.webhooks = new WebhooksApi(webhooks, guard);
@@ -46,6 +48,7 @@ public final class Api {
     public void routes(Router r) {
         ops.routes(r);
         links.routes(r);
+        qr.routes(r);
         stats.routes(r);
         keys.routes(r);
         webhooks.routes(r);

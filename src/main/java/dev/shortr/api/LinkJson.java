@@ -17,10 +17,15 @@ final class LinkJson {
 
     private LinkJson() {}
 
+    /** The URL that redirects to {@code l}: what the JSON shows and what a QR code of the link encodes. */
+    static String shortUrl(Link l, String baseUrl) {
+        return baseUrl + "/" + l.code().value();
+    }
+
     static ObjectNode render(Link l, String baseUrl) {
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("code", l.code().value());
-        n.put("shortUrl", baseUrl + "/" + l.code().value());
+        n.put("shortUrl", shortUrl(l, baseUrl));
         n.put("url", l.target().value());
         n.put("redirect", l.redirect().status());
         if (l.cacheSeconds() == null) {

@@ -5,6 +5,8 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // QR PNGs are drawn with java.awt.image; a server has no display and AWT must never look for one
+        System.setProperty("java.awt.headless", "true");
         System.exit(dev.shortr.cli.Cli.run(args));
     }
 }

@@ -89,32 +89,49 @@ final class ApiClient implements AutoCloseable {
         return parts.isEmpty() ? "" : "?" + String.join("&", parts);
     }
 
-    private Response send(String method, String path, JsonNode body, String contentType) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server + path))
-                .timeout(REQUEST_TIMEOUT)
-                .header("Accept", "application/json, application/problem+json");
-        if (key != null) {
-            b.header("Authorization", "Bearer " + key);
+    /** A GET of a binary body, such as an image, sent as {@code accept}; a non-2xx answer fails as for {@link #get}. */
+    byte[] download(String path, String accept) {
+        HttpResponse<byte[]> r = exchange(request(path, accept).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() / 100 == 2) {
+            return r.body();
         }
+        throw Failure.of(problem(r.statusCode(), new String(r.body(), StandardCharsets.UTF_8)));
+    }
+
+    private Response send(String method, String path, JsonNode body, String contentType) {
+        HttpRequest.Builder b = request(path, "application/json, application/problem+json");
         if (body != null) {
             b.header("Content-Type", contentType)
                     .method(method, HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
         } else {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         }
-        HttpResponse<String> r;
+        HttpResponse<String> r = exchange(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        if (r.statusCode() / 100 == 2) {
+            return new Response(r.statusCode(), r.body());
+        }
+        throw Failure.of(problem(r.statusCode(), r.body()));
+    }
+
+    private HttpRequest.Builder request(String path, String accept) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server + path))
+                .timeout(REQUEST_TIMEOUT)
+                .header("Accept", accept);
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        return b;
+    }
+
+    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body) {
         try {
-            r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return http.send(request, body);
         } catch (IOException e) {
             throw new Failure(Failure.UNREACHABLE, "cannot reach " + server + ": " + why(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw Failure.of("interrupted while waiting for " + server);
         }
-        if (r.statusCode() / 100 == 2) {
-            return new Response(r.statusCode(), r.body());
-        }
-        throw Failure.of(problem(r.statusCode(), r.body()));
     }
 
     /** One line from an RFC 9457 problem: "Link not found: no link with code 'x' (HTTP 404)". */

@@ -3,9 +3,13 @@ package dev.shortr.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -18,7 +22,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code shortr links}: a client of {@code /api/v1/links} on a running server. */
-@Command(name = "links", description = "Create, list, read, change and delete links on a server, over its REST API.",
+@Command(name = "links", description = "Create, list, read, change and delete links on a server, and draw their QR codes, over its REST API.",
         subcommands = {CreateLinkCommand.class, UpdateLinkCommand.class})
 final class LinksCommand implements Callable<Integer> {
     static final String LINKS = "/api/v1/links";
@@ -28,7 +32,7 @@ final class LinksCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing subcommand: create, list, get, update, delete or stats");
+        throw new ParameterException(spec.commandLine(), "missing subcommand: create, list, get, update, delete, stats or qr");
     }
 
     @Command(name = "list", description = "List links, newest first, a page at a time (or --all of them).")
@@ -126,6 +130,37 @@ final class LinksCommand implements Callable<Integer> {
                 LinkText.stats(r.json(), out());
             }
         }
+        return 0;
+    }
+
+    @Command(name = "qr", description = "Save a link's short URL as a QR code: an SVG, or a PNG to print.")
+    int qr(@Mixin ClientOptions client, @Parameters(paramLabel = "CODE", description = "The short code.") String code,
+           @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE", description = "Write the image to FILE.") Path file,
+           @Option(names = "--format", paramLabel = "FORMAT", description = "svg or png (default: png when FILE ends in .png, else svg).") String format,
+           @Option(names = "--size", paramLabel = "PIXELS", description = "Width and height, 64..2048 (server default 256).") Integer size,
+           @Option(names = "--margin", paramLabel = "MODULES", description = "White modules around the code, 0..16 (server default 4).") Integer margin,
+           @Option(names = "--ecc", paramLabel = "LEVEL", description = "Error correction L, M, Q or H (server default M).") String ecc) {
+        String f = format != null ? format
+                : file.toString().toLowerCase(Locale.ROOT).endsWith(".png") ? "png" : "svg";
+        if (!f.equals("svg") && !f.equals("png")) {
+            throw new ParameterException(spec.subcommands().get("qr"), "--format must be svg or png, got '" + format + "'");
+        }
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("format", f);
+        params.put("size", size);
+        params.put("margin", margin);
+        params.put("ecc", ecc);
+        byte[] image;
+        try (ApiClient api = client.api()) {
+            image = api.download(ApiClient.path(LINKS, code, "/qr") + ApiClient.query(params),
+                    (f.equals("png") ? "image/png" : "image/svg+xml") + ", application/problem+json");
+        }
+        try {
+            Files.write(file, image);
+        } catch (IOException e) {
+            throw new Failure(1, "cannot write " + file + ": " + e.getMessage());
+        }
+        err().println("wrote " + file + " (" + f.toUpperCase(Locale.ROOT) + ", " + image.length + " bytes)");
         return 0;
     }
 

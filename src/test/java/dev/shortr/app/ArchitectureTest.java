@@ -32,7 +32,7 @@ class ArchitectureTest {
             Map.entry("api", List.of("dev.shortr.link.", "dev.shortr.visit.", "dev.shortr.auth.", "dev.shortr.webhook.", "dev.shortr.http.",
                     "dev.shortr.analytics.",
                     "dev.shortr.config.", "com.fasterxml.jackson.", "io.github.bucket4j.", "com.github.benmanes.caffeine.",
-                    "org.slf4j.")),
+                    "io.nayuki.qrcodegen.", "javax.imageio.", "org.slf4j.")),
             Map.entry("metrics", List.of("dev.shortr.link.", "dev.shortr.http.", "io.micrometer.", "org.slf4j.")),
             Map.entry("enrich", List.of("ua_parser.", "com.maxmind.", "com.dynatrace.hash4j.", "com.github.benmanes.caffeine.",
                     "org.slf4j.")),

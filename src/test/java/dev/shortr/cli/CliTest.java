@@ -60,13 +60,15 @@ class CliTest {
     @CsvSource(delimiter = '|', value = {
             "''                                                   | missing command: serve, keys, links, visits, webhooks, version or completion (see 'shortr --help')",
             "bogus                                                | unknown command 'bogus'; expected serve, keys, links, visits, webhooks, completion, version (see 'shortr --help')",
-            "links                                                | missing subcommand: create, list, get, update, delete or stats (see 'shortr links --help')",
-            "links craete                                         | unknown command 'craete'; expected create, update, delete, get, list, stats (see 'shortr links --help')",
+            "links                                                | missing subcommand: create, list, get, update, delete, stats or qr (see 'shortr links --help')",
+            "links craete                                         | unknown command 'craete'; expected create, update, delete, get, list, qr, stats (see 'shortr links --help')",
             "links create                                         | Missing required parameter: 'URL' (see 'shortr links create --help')",
             "links create https://x.example --redirect 303        | Invalid value for option '--redirect': expected 301, 302, 307 or 308, got '303' (see 'shortr links create --help')",
             "links create https://x.example --expires soon        | Invalid value for option '--expires': expected a time such as 2026-12-31T23:59:59Z or a date such as 2026-12-31, got 'soon' (see 'shortr links create --help')",
             "links list --prot 1                                  | unknown option '--prot' (see 'shortr links list --help')",
             "links get a b                                        | unexpected argument 'b' (see 'shortr links get --help')",
+            "links qr abc123                                      | Missing required option: '--out=FILE' (see 'shortr links qr --help')",
+            "links qr abc123 -o qr.gif --format gif               | --format must be svg or png, got 'gif' (see 'shortr links qr --help')",
             "links list --server ftp://x.example                  | Invalid value for option '--server': expected an http:// or https:// URL such as http://localhost:8080, got 'ftp://x.example' (see 'shortr links list --help')",
             "links update abc123                                  | nothing to update: name at least one field to change (see 'shortr links update --help')",
             "links update abc123 --expires 2026-01-01 --no-expiry | --expires and --no-expiry contradict each other; give one (see 'shortr links update --help')",
@@ -338,6 +340,32 @@ class CliTest {
         assertThat(r.exit()).isZero();
         assertThat(java.nio.file.Files.readString(file)).isEqualTo("{\"linkId\":7}\n");
         assertThat(client("visits", "export", "--format", "xml").err()).contains("--format must be csv or ndjson");
+    }
+
+    @Test
+    void linksQrWritesTheServersImageByteForByte() throws IOException {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, (byte) 0xff};
+        api.bytes("GET /api/v1/links/abc123/qr?format=png&size=512&ecc=H", 200, "image/png", png)
+                .raw("GET /api/v1/links/abc123/qr?format=svg&margin=2", 200, "image/svg+xml", "<svg/>");
+        Path file = dir.resolve("poster.png");
+        Result r = client("links", "qr", "abc123", "--size", "512", "--ecc", "H", "--out", file.toString());
+        assertThat(r).isEqualTo(new Result(0, "", "wrote " + file + " (PNG, 10 bytes)\n"));
+        assertThat(Files.readAllBytes(file)).as("the format follows the .png of FILE").isEqualTo(png);
+
+        Path svg = dir.resolve("code.img");
+        assertThat(client("links", "qr", "abc123", "--margin", "2", "-o", svg.toString()).exit()).isZero();
+        assertThat(Files.readString(svg)).as("svg is the default").isEqualTo("<svg/>");
+        assertThat(api.seen).extracting(FakeApi.Seen::authorization).containsOnly("Bearer sk_test");
+    }
+
+    @Test
+    void linksQrReportsTheServersProblemAndWritesNothing() {
+        api.problem("GET /api/v1/links/abc123/qr?format=svg&size=10", 400,
+                "{\"title\":\"Invalid field\",\"status\":400,\"detail\":\"size must be a whole number from 64 to 2048\"}");
+        Path file = dir.resolve("small.svg");
+        Result r = client("links", "qr", "abc123", "--size", "10", "-o", file.toString());
+        assertThat(r).isEqualTo(new Result(1, "", "shortr: Invalid field: size must be a whole number from 64 to 2048 (HTTP 400)\n"));
+        assertThat(file).doesNotExist();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -18,7 +18,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class FakeApi implements AutoCloseable {
     record Seen(String method, String uri, String authorization, String contentType, String body) {}
 
-    private record Answer(int status, String contentType, String body) {}
+    private record Answer(int status, String contentType, byte[] body) {
+        Answer(int status, String contentType, String body) {
+            this(status, contentType, body.getBytes(StandardCharsets.UTF_8));
+        }
+    }
 
     final List<Seen> seen = new CopyOnWriteArrayList<>();
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
@@ -49,6 +53,11 @@ final class FakeApi implements AutoCloseable {
         return this;
     }
 
+    FakeApi bytes(String methodAndUri, int status, String contentType, byte[] body) {
+        answers.put(methodAndUri, new Answer(status, contentType, body));
+        return this;
+    }
+
     private void handle(HttpExchange x) throws IOException {
         String uri = x.getRequestURI().getRawPath() + (x.getRequestURI().getRawQuery() == null ? "" : "?" + x.getRequestURI().getRawQuery());
         String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
@@ -57,7 +66,7 @@ final class FakeApi implements AutoCloseable {
         Answer a = answers.getOrDefault(x.getRequestMethod() + " " + uri, new Answer(404, "application/problem+json",
                 "{\"type\":\"https://shortr.dev/problems/not-found\",\"title\":\"Not found\",\"status\":404,\"detail\":\"fake has no answer for "
                         + x.getRequestMethod() + " " + uri + "\"}"));
-        byte[] bytes = a.body().getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = a.body();
         x.getResponseHeaders().set("Content-Type", a.contentType());
         x.sendResponseHeaders(a.status(), a.status() == 204 ? -1 : bytes.length);
         if (a.status() != 204) {
