@@ -1,9 +1,8 @@
 package dev.shortr.app;
 
 import dev.shortr.api.Api;
-import dev.shortr.auth.BrowserSession;
-import dev.shortr.ui.Ui;
 import dev.shortr.auth.ApiKeys;
+import dev.shortr.auth.BrowserSession;
 import dev.shortr.auth.Scope;
 import dev.shortr.config.ShortrConfig;
 import dev.shortr.http.AccessLog;
@@ -27,6 +26,7 @@ import dev.shortr.visit.ClickQueue;
 import dev.shortr.visit.VisitRecorder;
 import dev.shortr.webhook.WebhookStore;
 import dev.shortr.webhook.Webhooks;
+import dev.shortr.ui.Ui;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.EnumSet;
@@ -106,11 +106,13 @@ public final class Node implements AutoCloseable {
 
             // routes: operations and API first, the catch-all redirect route last
             Router router = new Router();
-            BrowserSession sessions = new BrowserSession();
+            BrowserSession sessions = config.server().ui() ? new BrowserSession() : null;
             Api api = new Api(links, stores.clicks(), keys, webhooks, timed, metrics::scrape, config.auth(), config.rateLimit(),
                     publicUrl, stores.analytics(), sessions);
             api.routes(router);
-            new Ui(keys, sessions, publicUrl != null && publicUrl.startsWith("https:")).routes(router);
+            if (sessions != null) {
+                new Ui(keys, sessions, publicUrl != null && publicUrl.startsWith("https:")).routes(router);
+            }
             router.add("GET", "/{code}", "Follow a short link", redirects::handle);
 
             registerMetrics(metrics, clickQueue, aggregator, redirects, api, webhooks, stores);

@@ -88,7 +88,7 @@ public final class ConfigLoader {
                 new ServerConfig((String) v.get(SERVER_HOST), integer(v, SERVER_PORT), integer(v, SERVER_IO_THREADS),
                         (String) v.get(SERVER_PUBLIC_URL), integer(v, SERVER_MAX_BODY_BYTES), (Boolean) v.get(SERVER_ACCESS_LOG),
                         (Duration) v.get(SERVER_IDLE_TIMEOUT), (Duration) v.get(SERVER_SHUTDOWN_GRACE),
-                        integer(v, SERVER_BACKGROUND_NICE)),
+                        integer(v, SERVER_BACKGROUND_NICE), (Boolean) v.get(SERVER_UI)),
                 new StoreConfig((String) v.get(STORE_URL), (Path) v.get(STORE_DATA_DIR), integer(v, STORE_READ_CONNECTIONS),
                         integer(v, STORE_GROUP_COMMIT_MAX)),
                 new LinksConfig(integer(v, LINKS_CODE_LENGTH), (Set<String>) v.get(LINKS_BLOCKED_DOMAINS)),

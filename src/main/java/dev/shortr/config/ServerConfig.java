@@ -17,9 +17,11 @@ import java.time.Duration;
  * @param backgroundNice Linux nice value (0..19) given to housekeeping threads (click aggregation, the JIT
  *                      compilers), so they never take long time slices from an event loop on their core;
  *                      0 leaves them alone
+ * @param ui            serve the web UI at {@code /ui} and {@code /}, and accept its session cookie on the API
  */
 public record ServerConfig(String host, int port, int ioThreads, String publicUrl, int maxBodyBytes,
-                           boolean accessLog, Duration idleTimeout, Duration shutdownGrace, int backgroundNice) {
+                           boolean accessLog, Duration idleTimeout, Duration shutdownGrace, int backgroundNice,
+                           boolean ui) {
     public ServerConfig {
         Setting.SERVER_HOST.require(host);
         Setting.SERVER_PORT.require(port);
@@ -34,7 +36,7 @@ public record ServerConfig(String host, int port, int ioThreads, String publicUr
 
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", 8080, Math.min(256, Runtime.getRuntime().availableProcessors()), null, 1 << 20,
-                false, Duration.ofSeconds(60), Duration.ofSeconds(10), 10);
+                false, Duration.ofSeconds(60), Duration.ofSeconds(10), 10, true);
     }
 
     public String baseUrl() {

@@ -25,6 +25,7 @@ enum Setting {
     SERVER_IDLE_TIMEOUT("server.idleTimeout", Kind.DURATION, Rule.POSITIVE, c -> c.server().idleTimeout(), null),
     SERVER_SHUTDOWN_GRACE("server.shutdownGrace", Kind.DURATION, Rule.NOT_NEGATIVE, c -> c.server().shutdownGrace(), null),
     SERVER_BACKGROUND_NICE("server.backgroundNice", Kind.INT, Rule.range(0, 19), c -> c.server().backgroundNice(), null),
+    SERVER_UI("server.ui", Kind.BOOL, Rule.ANY, c -> c.server().ui(), "SHORTR_UI"),
 
     STORE_URL("store.url", Kind.TEXT, Rule.STORE_URL, c -> c.store().url(), "SHORTR_STORE"),
     STORE_DATA_DIR("store.dataDir", Kind.PATH, Rule.ANY, c -> c.store().dataDir(), "SHORTR_DATA_DIR"),

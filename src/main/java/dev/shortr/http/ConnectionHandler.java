@@ -97,6 +97,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                     "the request could not be parsed").toReply(null), false, false);
             return;
         }
+        if (req.protocolVersion().majorVersion() != 1) { // Netty takes any HTTP/x.y; HTTP/2 has its own preface
+            skipContent = true;
+            writeReply(ctx, Problem.of(505, "http-version-not-supported", "HTTP version not supported",
+                    "this listener speaks HTTP/1.0 and HTTP/1.1, not " + req.protocolVersion().text()).toReply(null), false, false);
+            return;
+        }
         keepAlive = HttpUtil.isKeepAlive(req);
         http10 = req.protocolVersion() == HttpVersion.HTTP_1_0;
         long declared = HttpUtil.getContentLength(req, -1L);

@@ -75,7 +75,7 @@ class LinksApiIT {
     void aConfiguredPublicUrlIsTheBaseOfEveryShortUrl(@TempDir Path dir) {
         try (TestNode sho = TestNode.start(dir, c -> new dev.shortr.config.ShortrConfig(new dev.shortr.config.ServerConfig(
                 c.server().host(), 0, 1, "https://sho.rt", c.server().maxBodyBytes(), false, c.server().idleTimeout(),
-                c.server().shutdownGrace(), 0), c.store(), c.links(), c.redirect(), c.clicks(), c.auth(), c.rateLimit(),
+                c.server().shutdownGrace(), 0, true), c.store(), c.links(), c.redirect(), c.clicks(), c.auth(), c.rateLimit(),
                 c.webhooks()))) {
             JsonNode link = sho.createLink("pub001", "https://example.com/public", null);
             assertThat(link.get("shortUrl").asText()).isEqualTo("https://sho.rt/pub001");
@@ -242,6 +242,30 @@ class LinksApiIT {
 
         assertThat(pageSizes).as("pages of 2, 2 and 1").containsExactly(2, 2, 1);
         assertThat(seen).as("newest first, each once").containsExactlyElementsOf(created.reversed());
+    }
+
+    @Test
+    void listPagesOldestFirstWhenAskedAndRefusesAnotherOrder() {
+        String key = node.mintKey("pager-asc", "links:read", "links:write");
+        List<String> created = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            created.add(node.createLinkAs(key, "{\"url\": \"https://example.com/asc/" + i + "\"}").get("code").asText());
+        }
+        List<String> seen = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            HttpResponse<String> r = node.api("GET", "/api/v1/links?sort=oldest&limit=2" + (cursor == null ? "" : "&cursor=" + cursor), key, null);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonNode page = parse(r.body());
+            page.get("items").forEach(l -> seen.add(l.get("code").asText()));
+            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
+        } while (cursor != null && ++pages < 10);
+        assertThat(seen).as("oldest first, each once").containsExactlyElementsOf(created);
+
+        HttpResponse<String> bad = node.api("GET", "/api/v1/links?sort=clicks", key, null);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("sort");
     }
 
     @Test

@@ -152,6 +152,37 @@ class WebUiIT {
         assertThat(who.headers().firstValue("set-cookie").orElseThrow()).contains("Max-Age=0");
     }
 
+    @Test
+    void thePageScriptAndStylesWeighLessThan150KilobytesGzippedWithoutTheChartLibrary() throws IOException {
+        String page = node.get("/ui").body();
+        Matcher m = Pattern.compile("(?:src|href)=\"(/ui/assets/(?!uplot)[^\"]+)\"").matcher(page);
+        long total = 0;
+        int files = 0;
+        while (m.find()) {
+            HttpResponse<byte[]> r = bytes(HttpRequest.newBuilder(node.uri(m.group(1))).header("accept-encoding", "gzip").build());
+            assertThat(r.statusCode()).as(m.group(1)).isEqualTo(200);
+            total += r.body().length;
+            files++;
+        }
+        assertThat(files).as("app.js and app.css").isEqualTo(2);
+        assertThat(total + page.length()).isLessThan(150 * 1024);
+    }
+
+    @Test
+    void withTheUiOffThereIsNoPageAndTheCookieIsNotAccepted(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        try (TestNode off = TestNode.start(dir, c -> {
+            var s = c.server();
+            return new dev.shortr.config.ShortrConfig(new dev.shortr.config.ServerConfig(s.host(), s.port(), s.ioThreads(), s.publicUrl(),
+                    s.maxBodyBytes(), s.accessLog(), s.idleTimeout(), s.shutdownGrace(), s.backgroundNice(), false), c.store(), c.links(),
+                    c.redirect(), c.clicks(), c.auth(), c.rateLimit(), c.webhooks());
+        })) {
+            assertThat(off.get("/ui").statusCode()).isEqualTo(404);
+            assertThat(off.get("/ui/session").statusCode()).isEqualTo(404);
+            assertThat(off.get("/api/v1/links", "cookie", "shortr_session=" + off.adminKey()).statusCode()).isEqualTo(401);
+            assertThat(off.get("/api/v1/links", "authorization", "Bearer " + off.adminKey()).statusCode()).isEqualTo(200);
+        }
+    }
+
     private static String host() {
         return "127.0.0.1:" + node.port();
     }
