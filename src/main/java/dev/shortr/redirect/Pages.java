@@ -33,7 +33,7 @@ final class Pages {
     private static String page(String title, String body) {
         return "<!doctype html><html lang=en><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\">"
                 + "<meta name=robots content=noindex><title>" + esc(title) + " · shortr</title><style>"
-                + ":root{color-scheme:light dark}body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:10vh auto;padding:0 1rem}"
+                + ":root{color-scheme:light dark;background:Canvas;color:CanvasText}body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:10vh auto;padding:0 1rem}"
                 + "code{font-size:1.05em}.u{word-break:break-all}.b{display:inline-block;padding:.5rem 1rem;border:1px solid;border-radius:.4rem;text-decoration:none}"
                 + "</style></head><body><main>" + body + "</main></body></html>";
     }
