@@ -1,0 +1,221 @@
+package dev.shortr.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web UI in a real headless Chromium: a person's whole journey (sign in, shorten, follow, see the click,
+ * edit, follow again, delete), script payloads in user data, a cross-site form post, and the look of the pages
+ * (screenshots under {@code target/screenshots/ui-*.png}, axe-core on each).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WebUiBrowserIT {
+    private static TestNode node;
+    private static Browser browser;
+    /** The targets the short links point to, and an attacker's page on another origin of the same site. */
+    private static HttpServer sites;
+
+    @RegisterExtension
+    static final PerClassNode shared = new PerClassNode(n -> node = n);
+
+    @RegisterExtension
+    static final PerClassBrowser chromium = new PerClassBrowser(b -> browser = b);
+
+    @BeforeAll
+    static void startSites() throws IOException {
+        sites = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        for (String name : List.of("first", "second")) {
+            sites.createContext("/" + name, ex -> {
+                byte[] page = ("<!doctype html><html lang=en><title>" + name + " target</title><h1>" + name + "</h1></html>")
+                        .getBytes(StandardCharsets.UTF_8);
+                ex.getResponseHeaders().add("content-type", "text/html; charset=utf-8");
+                ex.sendResponseHeaders(200, page.length);
+                ex.getResponseBody().write(page);
+                ex.close();
+            });
+        }
+        // a page elsewhere that makes the signed-in browser post a form to the API (SameSite=Strict does not
+        // stop it: another port of the same host is the same site)
+        sites.createContext("/attack", ex -> {
+            byte[] page = ("<!doctype html><html lang=en><title>attack</title><form id=f method=post action=\"http://127.0.0.1:"
+                    + node.port() + "/api/v1/links\" enctype=\"text/plain\"><input name='{\"url\":\"https://evil.example/csrf\",\"x\":\"' value='\"}'>"
+                    + "</form><script>document.getElementById('f').submit()</script></html>").getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("content-type", "text/html; charset=utf-8");
+            ex.sendResponseHeaders(200, page.length);
+            ex.getResponseBody().write(page);
+            ex.close();
+        });
+        sites.start();
+    }
+
+    @AfterAll
+    static void stopSites() {
+        if (sites != null) {
+            sites.stop(0);
+        }
+    }
+
+    private static String site(String path) {
+        return "http://127.0.0.1:" + sites.getAddress().getPort() + path;
+    }
+
+    private static String ui(String fragment) {
+        return "http://127.0.0.1:" + node.port() + "/ui" + fragment;
+    }
+
+    private static WebDriverWait waiting() {
+        return new WebDriverWait(browser.driver(), Duration.ofSeconds(10));
+    }
+
+    private static WebElement visible(By by) {
+        return waiting().until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    private static void signIn() {
+        browser.setWindowSize(1280, 900).emulateDarkMode(false).open(ui(""));
+        if (browser.driver().findElements(By.cssSelector("#nav button")).isEmpty()) {
+            WebElement key = visible(By.id("key"));
+            key.sendKeys(node.adminKey(), Keys.ENTER);
+        }
+        visible(By.id("url"));
+    }
+
+    @Test
+    @Order(1)
+    void theWholeJourney() {
+        browser.open(ui(""));
+        visible(By.id("key"));
+        assertThat(browser.url()).endsWith("#/signin");
+        browser.screenshot("ui-signin");
+        browser.assertNoSeriousViolations("sign-in page");
+        visible(By.id("key")).sendKeys("sk_wrong_key", Keys.ENTER);
+        assertThat(visible(By.cssSelector("form .error")).getText()).contains("not valid");
+
+        WebElement key = visible(By.id("key"));
+        key.clear();
+        key.sendKeys(node.adminKey(), Keys.ENTER);
+        // the fast path: paste a URL, press Enter
+        visible(By.id("url")).sendKeys(site("/first"), Keys.ENTER);
+        WebElement shortLink = visible(By.cssSelector(".result a.short"));
+        String shortUrl = shortLink.getText();
+        String code = shortUrl.substring(shortUrl.lastIndexOf('/') + 1);
+        assertThat(shortUrl).startsWith("http://").contains("/" + code);
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("table.links tbody"), code));
+        browser.screenshot("ui-list");
+        browser.assertNoSeriousViolations("link list");
+        // the key never reaches page scripts
+        assertThat((String) browser.script("return document.cookie")).doesNotContain("sk_");
+
+        browser.open(shortUrl);
+        waiting().until(ExpectedConditions.titleIs("first target"));
+        assertThat(browser.url()).isEqualTo(site("/first"));
+
+        // back in the UI, the click shows in the totals and the chart
+        browser.open(ui("#/l/" + code));
+        // cards: clicks (all time), clicks in range, humans, bots, unique visitors (counters land within 50 ms here)
+        waiting().ignoring(StaleElementReferenceException.class).until(d -> {
+            d.findElement(By.cssSelector("form.filters button[type=submit]")).click();
+            List<String> n = d.findElements(By.cssSelector(".stat b")).stream().map(WebElement::getText).toList();
+            return n.size() == 5 && n.get(0).equals("1") && n.get(1).equals("1")
+                    && Integer.parseInt(n.get(2)) + Integer.parseInt(n.get(3)) == 1;
+        });
+        visible(By.cssSelector(".chart .uplot canvas"));
+        browser.screenshot("ui-detail");
+        browser.assertNoSeriousViolations("link detail");
+
+        // edit the target, follow again
+        WebElement target = visible(By.id("e-url"));
+        target.clear();
+        target.sendKeys(site("/second"));
+        browser.driver().findElement(By.cssSelector("form[aria-labelledby=edit-h] button[type=submit]")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("dl.props"), site("/second")));
+        browser.open(shortUrl);
+        waiting().until(ExpectedConditions.titleIs("second target"));
+
+        // delete, with confirmation, and the short link is gone
+        browser.open(ui("#/l/" + code));
+        visible(By.cssSelector("button.danger")).click();
+        visible(By.cssSelector("dialog button[value=delete]")).click();
+        waiting().until(ExpectedConditions.urlMatches("#/$"));
+        browser.open(shortUrl);
+        waiting().until(ExpectedConditions.titleContains("no longer available"));
+        assertThat(browser.driver().findElement(By.tagName("main")).getText()).contains("has been deleted");
+        assertThat(node.get("/" + code).statusCode()).isEqualTo(410);
+    }
+
+    @Test
+    @Order(2)
+    void darkModeAndAPhoneWidth() {
+        node.createLink("uishot1", "https://example.com/a/rather/long/path/that/has/to/wrap/on/a/phone?utm_source=newsletter", null);
+        signIn();
+        browser.emulateDarkMode(true).open(ui("#/"));
+        visible(By.id("url"));
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("table.links tbody"), "uishot1"));
+        String background = (String) browser.script("return getComputedStyle(document.body).backgroundColor");
+        assertThat(background).isEqualTo("rgb(17, 19, 23)");
+        browser.screenshot("ui-list-dark");
+        browser.assertNoSeriousViolations("link list, dark");
+        browser.open(ui("#/l/uishot1"));
+        visible(By.cssSelector(".stat"));
+        browser.screenshot("ui-detail-dark");
+        browser.assertNoSeriousViolations("link detail, dark");
+
+        browser.emulateDarkMode(false).setWindowSize(360, 800).open(ui("#/"));
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("table.links tbody"), "uishot1"));
+        long overflow = (Long) browser.script("return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        assertThat(overflow).as("horizontal scrolling at 360 px").isLessThanOrEqualTo(0);
+        browser.screenshot("ui-list-mobile");
+        browser.assertNoSeriousViolations("link list, 360 px");
+        browser.setWindowSize(1280, 900);
+    }
+
+    @Test
+    @Order(3)
+    void scriptPayloadsInTitlesTargetsAndTagsAreShownAsText() {
+        String title = "<img src=x onerror=\"window.__xss='title'\"><script>window.__xss='title2'</script>";
+        HttpResponse<String> r = node.admin("POST", "/api/v1/links", "{\"url\": \"https://example.com/?q=%3Cscript%3Ewindow.__xss=1%3C/script%3E\","
+                + " \"code\": \"uixss1\", \"title\": " + TestNode.JSON.valueToTree(title) + ", \"tags\": [\"<b onmouseover=alert(1)>t</b>\"]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        signIn();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("table.links tbody"), "uixss1"));
+        browser.assertNoInjectedScriptRan();
+        assertThat(browser.driver().findElement(By.cssSelector("table.links tbody")).getText()).contains(title, "<b onmouseover=alert(1)>t</b>");
+        browser.open(ui("#/l/uixss1"));
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("dl.props"), title));
+        browser.assertNoInjectedScriptRan();
+        assertThat((Long) browser.script("return document.querySelectorAll('main img[src=x], main script, main b[onmouseover]').length")).isZero();
+    }
+
+    @Test
+    @Order(4)
+    void aCrossSiteFormPostIsRefused() {
+        signIn();
+        browser.open(site("/attack"));
+        waiting().until(d -> d.getCurrentUrl().contains("/api/v1/links"));
+        assertThat(browser.driver().getPageSource()).contains("csrf");
+        JsonNode found = TestNode.parse(node.admin("GET", "/api/v1/links?q=evil.example", null).body());
+        assertThat(found.get("items")).as("a link created by the attack").isEmpty();
+    }
+}
