@@ -542,6 +542,11 @@
   }
 
   // ---- start -------------------------------------------------------------------------------------------------
+  // the skip link moves focus into the content; as a plain #main link it would change the route
+  document.querySelector('.skip').addEventListener('click', (ev) => {
+    ev.preventDefault();
+    main.focus();
+  });
   window.addEventListener('hashchange', route);
   loadSession().then(route, (e) => show(h('p', { class: 'error', role: 'alert' }, 'Cannot reach the server: ' + e.message)));
 })();

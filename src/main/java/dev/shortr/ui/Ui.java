@@ -138,7 +138,7 @@ public final class Ui {
         try {
             body = JSON.readTree(req.body());
         } catch (IOException e) {
-            return Problem.of(400, "malformed-json", "Malformed JSON", "the body is not valid JSON").toReply(req.path());
+            return Problem.of(400, "malformed-body", "Malformed body", "the body is not valid JSON").toReply(req.path());
         }
         JsonNode keyNode = body == null ? null : body.get("key");
         if (keyNode == null || !keyNode.isTextual() || keyNode.asText().isBlank() || keyNode.asText().length() > 512) {

@@ -162,10 +162,21 @@ final class Browser implements AutoCloseable {
 
     /** Saves what the viewport shows as {@code target/screenshots/<name>.png} and returns the path. */
     Path screenshot(String name) {
+        return save(name, driver.getScreenshotAs(OutputType.BYTES));
+    }
+
+    /** As {@link #screenshot}, but the whole page, however long, at the viewport's width. */
+    Path fullPageScreenshot(String name) {
+        Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot",
+                Map.of("format", "png", "captureBeyondViewport", true));
+        return save(name, java.util.Base64.getDecoder().decode((String) shot.get("data")));
+    }
+
+    private static Path save(String name, byte[] png) {
         Path file = SCREENSHOTS.resolve(name + ".png");
         try {
             Files.createDirectories(SCREENSHOTS);
-            Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+            Files.write(file, png);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save " + file, e);
         }

@@ -142,7 +142,7 @@ class WebUiBrowserIT {
                     && Integer.parseInt(n.get(2)) + Integer.parseInt(n.get(3)) == 1;
         });
         visible(By.cssSelector(".chart .uplot canvas"));
-        browser.screenshot("ui-detail");
+        browser.fullPageScreenshot("ui-detail");
         browser.assertNoSeriousViolations("link detail");
 
         // edit the target, follow again
@@ -179,14 +179,14 @@ class WebUiBrowserIT {
         browser.assertNoSeriousViolations("link list, dark");
         browser.open(ui("#/l/uishot1"));
         visible(By.cssSelector(".stat"));
-        browser.screenshot("ui-detail-dark");
+        browser.fullPageScreenshot("ui-detail-dark");
         browser.assertNoSeriousViolations("link detail, dark");
 
         browser.emulateDarkMode(false).setWindowSize(360, 800).open(ui("#/"));
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("table.links tbody"), "uishot1"));
         long overflow = (Long) browser.script("return document.documentElement.scrollWidth - document.documentElement.clientWidth");
         assertThat(overflow).as("horizontal scrolling at 360 px").isLessThanOrEqualTo(0);
-        browser.screenshot("ui-list-mobile");
+        browser.fullPageScreenshot("ui-list-mobile");
         browser.assertNoSeriousViolations("link list, 360 px");
         browser.setWindowSize(1280, 900);
     }
@@ -217,5 +217,75 @@ class WebUiBrowserIT {
         assertThat(browser.driver().getPageSource()).contains("csrf");
         JsonNode found = TestNode.parse(node.admin("GET", "/api/v1/links?q=evil.example", null).body());
         assertThat(found.get("items")).as("a link created by the attack").isEmpty();
+    }
+
+    @Test
+    @Order(5)
+    void bulkPasteCreatesEachLineAndSaysWhichFailed() {
+        signIn();
+        browser.open(ui("#/bulk"));
+        WebElement urls = visible(By.id("bulk-urls"));
+        urls.sendKeys("https://example.com/bulk/1\njavascript:alert(1)\n\nhttps://example.com/bulk/2\n");
+        visible(By.id("bulk-tags")).sendKeys("bulk-ui");
+        browser.driver().findElement(By.cssSelector("form[aria-labelledby=bulk-h] button[type=submit]")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("main"), "2 of 3 created"));
+        List<WebElement> rows = browser.driver().findElements(By.cssSelector("table.bulk-out tbody tr"));
+        assertThat(rows).hasSize(3);
+        assertThat(rows.get(1).findElements(By.cssSelector(".error"))).hasSize(1);
+        browser.assertNoInjectedScriptRan();
+        JsonNode tagged = TestNode.parse(node.admin("GET", "/api/v1/links?tag=bulk-ui", null).body());
+        assertThat(tagged.get("items")).hasSize(2);
+        browser.fullPageScreenshot("ui-bulk");
+        browser.assertNoSeriousViolations("bulk page");
+    }
+
+    @Test
+    @Order(6)
+    void theListSortsOldestFirstAndTheDetailShowsAQrCode() {
+        node.createLink("uisort1", "https://example.com/sort/1", "\"tags\": [\"sorting\"]");
+        node.createLink("uisort2", "https://example.com/sort/2", "\"tags\": [\"sorting\"]");
+        signIn();
+        visible(By.id("tagf")).sendKeys("sorting");
+        waiting().until(d -> codesInList().equals(List.of("uisort2", "uisort1")));
+        new org.openqa.selenium.support.ui.Select(visible(By.id("sort"))).selectByValue("oldest");
+        waiting().until(d -> codesInList().equals(List.of("uisort1", "uisort2")));
+
+        browser.open(ui("#/l/uisort1"));
+        WebElement qr = visible(By.cssSelector(".qr img"));
+        waiting().until(d -> ((Number) browser.script("return arguments[0].naturalWidth", qr)).intValue() > 0);
+        assertThat(qr.getAttribute("src")).startsWith("blob:");
+    }
+
+    @Test
+    @Order(7)
+    void theKeyboardAlone() {
+        signIn();
+        browser.open(ui("#/"));
+        visible(By.id("url"));
+        // the skip link is the first thing Tab reaches, and Enter on it moves focus into the content, not the route
+        assertThat(browser.script("return document.querySelector('a[href], button, input, select, textarea, [tabindex]:not([tabindex=\"-1\"])').className"))
+                .isEqualTo("skip");
+        String before = browser.url();
+        browser.script("document.querySelector('.skip').focus()");
+        browser.driver().switchTo().activeElement().sendKeys(Keys.ENTER);
+        assertThat(browser.script("return document.activeElement.id")).isEqualTo("main");
+        assertThat(browser.url()).isEqualTo(before);
+        // Tab from the content reaches the URL field first
+        browser.driver().switchTo().activeElement().sendKeys(Keys.TAB);
+        assertThat(browser.script("return document.activeElement.id")).isEqualTo("url");
+        // a delete asked for from the keyboard is cancelled by Escape, and nothing is deleted
+        node.createLink("uikeys1", "https://example.com/keys", null);
+        browser.open(ui("#/l/uikeys1"));
+        WebElement delete = visible(By.cssSelector("button.danger"));
+        delete.sendKeys(Keys.ENTER);
+        visible(By.cssSelector("dialog[open]"));
+        assertThat(browser.script("return document.activeElement.value")).as("focus starts on Cancel").isEqualTo("cancel");
+        browser.driver().switchTo().activeElement().sendKeys(Keys.ESCAPE);
+        waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("dialog"), 0));
+        assertThat(node.get("/uikeys1").statusCode()).isEqualTo(302);
+    }
+
+    private static List<String> codesInList() {
+        return browser.driver().findElements(By.cssSelector("table.links tbody tr td:first-child a")).stream().map(WebElement::getText).toList();
     }
 }
