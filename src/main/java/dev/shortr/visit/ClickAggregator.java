@@ -104,6 +104,9 @@ public final class ClickAggregator implements AutoCloseable {
 
     public ClickAggregator start() {
         thread.start();
+        // the flush thread now, not at the first flush: it must exist when the node lowers housekeeping
+        // threads' priority at start-up (a thread made later by the aggregator would inherit the aggregator's)
+        flusher.execute(() -> {});
         return this;
     }
 

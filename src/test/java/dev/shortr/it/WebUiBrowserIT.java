@@ -163,6 +163,14 @@ class WebUiBrowserIT {
         waiting().until(ExpectedConditions.titleContains("no longer available"));
         assertThat(browser.driver().findElement(By.tagName("main")).getText()).contains("has been deleted");
         assertThat(node.get("/" + code).statusCode()).isEqualTo(410);
+
+        // signing out forgets the session: the UI asks for a key again, and the API no longer knows this browser
+        browser.open(ui("#/"));
+        visible(By.cssSelector("#nav button")).click();
+        visible(By.id("key"));
+        assertThat(browser.driver().manage().getCookieNamed("shortr_session")).isNull();
+        browser.open(ui("#/"));
+        visible(By.id("key"));
     }
 
     @Test

@@ -16,6 +16,22 @@ class ClickAggregatorTest {
     private static final long DAY2 = Instant.parse("2026-11-24T00:00:00Z").toEpochMilli();
 
     @Test
+    void theFlushThreadExistsAsSoonAsTheAggregatorStarts() throws InterruptedException {
+        // the node lowers housekeeping threads' priority right after start-up, by name: a flush thread made at
+        // the first flush would miss that, and inherit the aggregator's normal priority
+        java.util.function.Supplier<Long> flushThreads = () -> Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("click-flush") && t.isAlive()).count();
+        long before = flushThreads.get();
+        try (ClickAggregator agg = new ClickAggregator(new ClickQueue(16), new MemoryClickStore(), 60_000, 1000).start()) {
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            while (flushThreads.get() == before && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(flushThreads.get()).isEqualTo(before + 1);
+        }
+    }
+
+    @Test
     void countsEveryAcceptedClickPerLinkAndUtcDay() {
         ClickQueue q = new ClickQueue(10_000);
         MemoryClickStore store = new MemoryClickStore();
