@@ -293,6 +293,56 @@ class WebUiBrowserIT {
         assertThat(node.get("/uikeys1").statusCode()).isEqualTo(302);
     }
 
+    @Test
+    @Order(8)
+    void theQrDownloadsAreImagesOfTheShortUrl(@org.junit.jupiter.api.io.TempDir java.nio.file.Path downloads) throws Exception {
+        node.createLink("uiqr001", "https://example.com/qr", null);
+        signIn();
+        browser.driver().executeCdpCommand("Browser.setDownloadBehavior", java.util.Map.of("behavior", "allow",
+                "downloadPath", downloads.toString()));
+        browser.open(ui("#/l/uiqr001"));
+        visible(By.xpath("//button[text()='Download PNG']")).click();
+        visible(By.xpath("//button[text()='Download SVG']")).click();
+        java.nio.file.Path png = downloads.resolve("uiqr001.png");
+        java.nio.file.Path svg = downloads.resolve("uiqr001.svg");
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(10)).until(d -> java.nio.file.Files.isRegularFile(png)
+                && java.nio.file.Files.isRegularFile(svg));
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+        String decoded = new com.google.zxing.qrcode.QRCodeReader().decode(new com.google.zxing.BinaryBitmap(
+                new com.google.zxing.common.HybridBinarizer(new com.google.zxing.client.j2se.BufferedImageLuminanceSource(image)))).getText();
+        assertThat(decoded).isEqualTo("http://127.0.0.1:" + node.port() + "/uiqr001");
+        assertThat(java.nio.file.Files.readString(svg)).startsWith("<").contains("<svg").contains("<path");
+    }
+
+    @Test
+    @Order(9)
+    void onASlowConnectionTheFirstViewNeedsFewSmallRequests() {
+        signIn();
+        browser.driver().executeCdpCommand("Network.enable", java.util.Map.of());
+        // about "Slow 3G": 400 ms round trips, 50 KB/s down, 25 KB/s up; and nothing from the browser's cache
+        browser.driver().executeCdpCommand("Network.setCacheDisabled", java.util.Map.of("cacheDisabled", true));
+        browser.driver().executeCdpCommand("Network.emulateNetworkConditions", java.util.Map.of("offline", false,
+                "latency", 400, "downloadThroughput", 50 * 1024, "uploadThroughput", 25 * 1024));
+        try {
+            browser.open("about:blank").open(ui("#/")); // a new document, so the browser's counts start afresh
+            new WebDriverWait(browser.driver(), Duration.ofSeconds(30))
+                    .until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("section p.muted"), "links"));
+            // what it took, by the browser's own count: no chart library, no fonts or images, a few gzipped files
+            @SuppressWarnings("unchecked")
+            List<java.util.Map<String, Object>> resources = (List<java.util.Map<String, Object>>) browser.script(
+                    "return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
+                            + ".map(e => ({name: e.name, bytes: e.transferSize}))");
+            assertThat(resources).extracting(r -> (String) r.get("name")).noneMatch(n -> n.contains("uplot"));
+            assertThat(resources).as("the page, app.js, app.css and two API calls: %s", resources).hasSizeLessThanOrEqualTo(5);
+            long bytes = resources.stream().mapToLong(r -> ((Number) r.get("bytes")).longValue()).sum();
+            assertThat(bytes).as("bytes over the wire for the first view").isLessThan(30 * 1024);
+        } finally {
+            browser.driver().executeCdpCommand("Network.emulateNetworkConditions", java.util.Map.of("offline", false,
+                    "latency", 0, "downloadThroughput", -1, "uploadThroughput", -1));
+            browser.driver().executeCdpCommand("Network.setCacheDisabled", java.util.Map.of("cacheDisabled", false));
+        }
+    }
+
     private static List<String> codesInList() {
         return browser.driver().findElements(By.cssSelector("table.links tbody tr td:first-child a")).stream().map(WebElement::getText).toList();
     }
