@@ -9,6 +9,8 @@
   const nav = document.getElementById('nav');
   const toastEl = document.getElementById('toast');
   let session = { signedIn: false };
+  let afterSignIn = null; // the view asked for before signing in
+  const can = (scope) => (session.scopes || []).includes(scope) || (session.scopes || []).includes('admin');
 
   // ---- DOM ---------------------------------------------------------------------------------------------------
   function h(tag, attrs, ...kids) {
@@ -46,9 +48,24 @@
   function errorBox() {
     return h('p', { class: 'error', role: 'alert', hidden: true });
   }
-  function showError(box, err) {
+  // shows an error under a form; the fields it names (by their API name, in `inputs`) are marked and the first focused
+  function showError(box, err, inputs) {
     box.hidden = false;
     box.textContent = err instanceof ApiError ? err.message : 'Something went wrong: ' + err;
+    if (!box.id) box.id = 'err-' + Math.random().toString(36).slice(2);
+    let first = null;
+    for (const name of (err && err.fields) || []) {
+      const input = inputs && inputs[name];
+      if (!input) continue;
+      input.setAttribute('aria-invalid', 'true');
+      input.setAttribute('aria-errormessage', box.id);
+      first = first || input;
+    }
+    if (first) first.focus();
+  }
+  function clearError(box, inputs) {
+    box.hidden = true;
+    for (const input of Object.values(inputs || {})) input.removeAttribute('aria-invalid');
   }
   async function copy(text) {
     try {
@@ -64,11 +81,13 @@
   // ---- API ---------------------------------------------------------------------------------------------------
   class ApiError extends Error {
     constructor(status, problem) {
-      const fields = (problem && problem.errors || []).map((e) => e.field + ': ' + e.detail);
-      super((problem && (problem.detail || problem.title)) || 'HTTP ' + status + (fields.length ? '' : ''));
-      if (fields.length && !this.message.includes(fields[0])) this.message += ' (' + fields.join('; ') + ')';
+      super((problem && (problem.detail || problem.title)) || 'HTTP ' + status);
+      // field errors that say more than the detail does
+      const extra = (problem && problem.errors || []).map((e) => e.detail).filter((d) => d && !this.message.includes(d));
+      if (extra.length) this.message += ' (' + extra.join('; ') + ')';
       this.status = status;
       this.problem = problem;
+      this.fields = (problem && problem.errors || []).map((e) => e.field);
     }
   }
   async function call(method, path, body, retried) {
@@ -85,6 +104,8 @@
       return call(method, path, body, true);
     }
     if (res.status === 401 && path !== '/ui/session') {
+      if (location.hash !== '#/signin') afterSignIn = location.hash;
+      await loadSession().catch(() => {}); // the server forgets a dead cookie
       session = { signedIn: false };
       renderNav();
       location.hash = '#/signin';
@@ -124,6 +145,7 @@
   async function route() {
     const hash = location.hash || '#/';
     if (!session.signedIn && hash !== '#/signin') {
+      afterSignIn = hash;
       location.hash = '#/signin';
       return;
     }
@@ -158,7 +180,8 @@
       try {
         session = await json('POST', '/ui/session', { key: key.value.trim() });
         renderNav();
-        location.hash = '#/';
+        location.hash = afterSignIn && afterSignIn !== '#/signin' ? afterSignIn : '#/';
+        afterSignIn = null;
       } catch (e) {
         showError(err, e);
         key.focus();
@@ -228,9 +251,11 @@
       h('details', {}, h('summary', {}, 'Advanced options'),
         h('div', { class: 'grid' }, field('alias', 'Custom alias', alias, 'Letters, digits, - and _. Empty: a random code.')), grid),
       err, result);
+    const named = { url, code: alias, ...inputs };
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
-      err.hidden = true;
+      if (button.disabled) return;
+      clearError(err, named);
       button.disabled = true;
       try {
         const body = { url: url.value.trim(), ...linkBody(inputs, false) };
@@ -241,12 +266,12 @@
           h('a', { class: 'short', href: link.shortUrl, target: '_blank', rel: 'noopener' }, link.shortUrl),
           h('button', { type: 'button', class: 'secondary', onclick: () => copy(link.shortUrl) }, 'Copy'),
           h('a', { class: 'button secondary', href: '#/l/' + enc(link.code) }, 'Details'));
-        url.value = '';
-        alias.value = '';
+        // every field back to its default: options set for one link must not slip into the next
+        form.reset();
         url.focus();
         onCreated(link);
       } catch (e) {
-        showError(err, e);
+        showError(err, e, named);
       } finally {
         button.disabled = false;
       }
@@ -267,23 +292,39 @@
     sort.value = listState.sort;
     let cursor = null;
     let loaded = 0;
+    let generation = 0; // a newer search makes the answers to older ones stale
+    let busy = false;
     async function load(reset) {
-      if (reset) {
-        tbody.replaceChildren();
-        cursor = null;
-        loaded = 0;
-      }
+      if (busy && !reset) return; // "Load more" pressed twice
+      const mine = reset ? ++generation : generation;
+      busy = true;
       const p = new URLSearchParams({ limit: '25', sort: listState.sort });
       if (listState.q) p.set('q', listState.q);
       if (listState.tag) p.set('tag', listState.tag);
-      if (cursor) p.set('cursor', cursor);
+      if (!reset && cursor) p.set('cursor', cursor);
       status.textContent = 'Loading…';
-      const page = await json('GET', '/api/v1/links?' + p);
-      page.items.forEach((l) => tbody.append(linkRow(l, () => load(true))));
-      loaded += page.items.length;
-      cursor = page.nextCursor;
-      status.textContent = loaded ? loaded + (cursor ? '+' : '') + ' links' : 'No links yet' + (listState.q || listState.tag ? ' match.' : '.');
-      more.replaceChildren(cursor ? h('button', { type: 'button', class: 'secondary', onclick: () => load(false) }, 'Load more') : '');
+      const button = more.querySelector('button');
+      if (button) button.disabled = true;
+      try {
+        const page = await json('GET', '/api/v1/links?' + p);
+        if (mine !== generation) return;
+        if (reset) {
+          tbody.replaceChildren();
+          loaded = 0;
+        }
+        const rows = page.items.map((l) => linkRow(l, () => { load(true); heading.focus(); }));
+        tbody.append(...rows);
+        loaded += page.items.length;
+        cursor = page.nextCursor;
+        status.textContent = loaded ? loaded + (cursor ? '+' : '') + ' links' : 'No links yet' + (listState.q || listState.tag ? ' match.' : '.');
+        more.replaceChildren(cursor ? h('button', { type: 'button', class: 'secondary', onclick: () => load(false) }, 'Load more') : '');
+        if (!reset && rows.length) rows[0].querySelector('a').focus(); // on from where the new rows start
+      } catch (e) {
+        if (mine === generation) status.textContent = 'Could not load the links: ' + e.message;
+        if (button) button.disabled = false;
+      } finally {
+        if (mine === generation) busy = false;
+      }
     }
     let debounce;
     const refilter = () => {
@@ -292,16 +333,17 @@
         listState.q = q.value.trim();
         listState.tag = tag.value.trim();
         listState.sort = sort.value;
-        load(true).catch((e) => { status.textContent = e.message; });
+        load(true);
       }, 250);
     };
     q.addEventListener('input', refilter);
     tag.addEventListener('input', refilter);
     sort.addEventListener('change', refilter);
-    const create = createForm(() => load(true));
-    show(create.form,
+    const create = can('links:write') ? createForm(() => load(true)) : null;
+    const heading = h('h2', { id: 'links-h', tabindex: -1 }, 'Your links');
+    show(create ? create.form : h('p', { class: 'card muted' }, 'This key can read links but not create or change them.'),
       h('section', { class: 'card', 'aria-labelledby': 'links-h' },
-        h('h2', { id: 'links-h' }, 'Your links'),
+        heading,
         h('div', { class: 'filters', role: 'search' }, field('q', 'Search', q), field('tagf', 'Tag', tag), field('sort', 'Sort', sort)),
         status,
         h('table', { class: 'links' },
@@ -309,7 +351,7 @@
             h('th', { scope: 'col' }, 'Tags'), h('th', { scope: 'col' }, 'Created'), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Actions')))),
           tbody),
         more));
-    create.focus();
+    if (create) create.focus();
     await load(true);
   }
   function linkRow(l, reload) {
@@ -324,7 +366,7 @@
       h('td', { class: 'actions' },
         h('button', { type: 'button', class: 'link', onclick: () => copy(l.shortUrl), 'aria-label': 'Copy ' + l.shortUrl }, 'Copy'),
         h('a', { class: 'button secondary', href: '#/l/' + enc(l.code), 'aria-label': 'Details of ' + l.code }, 'Details'),
-        h('button', { type: 'button', class: 'link', onclick: () => confirmDelete(l, reload), 'aria-label': 'Delete ' + l.code }, 'Delete')));
+        can('links:write') ? h('button', { type: 'button', class: 'link', onclick: () => confirmDelete(l, reload), 'aria-label': 'Delete ' + l.code }, 'Delete') : null));
   }
   function confirmDelete(l, after) {
     const dialog = h('dialog', { 'aria-labelledby': 'del-h' },
@@ -341,7 +383,9 @@
         toast('Deleted ' + l.code);
         after();
       } catch (e) {
-        toast(e.message);
+        const box = h('p', { class: 'error', role: 'alert' }, 'Could not delete ' + l.code + ': ' + e.message);
+        main.prepend(box);
+        box.scrollIntoView({ block: 'nearest' });
       }
     });
     document.body.append(dialog);
@@ -392,16 +436,17 @@
   }
 
   // ---- detail ------------------------------------------------------------------------------------------------
-  async function viewDetail(code) {
+  async function viewDetail(code, opts) {
     const link = await json('GET', '/api/v1/links/' + enc(code));
     document.title = link.code + ' · shortr';
     const statsBox = h('section', { class: 'card', 'aria-labelledby': 'stats-h' });
-    show(
-      h('h1', {}, 'Link ', h('code', {}, link.code), link.disabled ? h('span', { class: 'badge' }, 'disabled') : null),
+    (opts && opts.keepFocus ? (...nodes) => main.replaceChildren(...nodes) : show)(
+      h('h1', {}, 'Link ', h('code', {}, link.code), link.disabled ? h('span', { class: 'badge' }, 'disabled') : null,
+        link.expiresAt && Date.parse(link.expiresAt) <= Date.now() ? h('span', { class: 'badge' }, 'expired') : null),
       infoCard(link),
       statsBox,
       qrCard(link),
-      editCard(link));
+      can('links:write') ? editCard(link) : null);
     await renderStats(statsBox, link);
   }
   function infoCard(link) {
@@ -419,9 +464,18 @@
         h('dt', {}, 'Expires'), h('dd', {}, link.expiresAt ? when(link.expiresAt) : 'never'),
         h('dt', {}, 'Max clicks'), h('dd', {}, link.maxClicks ?? 'no limit')));
   }
+  // a day in the browser's own time zone, as the date inputs and the stats API's from/to want it
   function isoDay(d) {
-    return d.toISOString().slice(0, 10);
+    const p = (n) => String(n).padStart(2, '0');
+    return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate());
   }
+  const zone = (() => {
+    try {
+      return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+    } catch (e) {
+      return 'UTC';
+    }
+  })();
   async function renderStats(box, link) {
     const today = new Date();
     const from = h('input', { type: 'date', value: isoDay(new Date(today.getTime() - 29 * 864e5)), max: isoDay(today) });
@@ -433,10 +487,15 @@
     async function load() {
       err.hidden = true;
       try {
-        const p = new URLSearchParams({ from: from.value, to: to.value, tz: 'UTC', granularity: 'day', top: '10' });
+        // days in the browser's time zone; hours when the range is two days or less
+        const days = (Date.parse(to.value) - Date.parse(from.value)) / 864e5 + 1;
+        const p = new URLSearchParams({ from: from.value, to: to.value, tz: zone, granularity: days <= 2 ? 'hour' : 'day', top: '10' });
         const s = await json('GET', '/api/v1/links/' + enc(link.code) + '/stats?' + p);
         body.replaceChildren(...statsView(s));
-        drawChart(body.querySelector('.chart'), s.series);
+        drawChart(body.querySelector('.chart'), s.series).catch((e) => {
+          const chart = body.querySelector('.chart');
+          if (chart) chart.replaceChildren(h('p', { class: 'error' }, 'The chart could not be drawn: ' + e.message));
+        });
       } catch (e) {
         showError(err, e);
       }
@@ -457,7 +516,7 @@
     return [
       h('div', { class: 'cards' }, card('clicks (all time)', s.clicks), card('clicks in range', t.clicks), card('humans', t.humans), card('bots', t.bots), card('unique visitors', t.uniques)),
       h('div', { class: 'legend', 'aria-hidden': 'true' }, h('span', { class: 'h' }, 'humans'), h('span', { class: 'b' }, 'bots')),
-      h('div', { class: 'chart', role: 'img', 'aria-label': 'Clicks per day: ' + (t.humans || 0) + ' from humans and ' + (t.bots || 0) + ' from bots in the range' }),
+      h('div', { class: 'chart', role: 'img', 'aria-label': 'Clicks over time: ' + (t.humans || 0) + ' from humans and ' + (t.bots || 0) + ' from bots in the range' }),
       h('div', { class: 'tops' }, top('Referrers', tops.referrers), top('Countries', tops.countries), top('Browsers', tops.browsers),
         top('Operating systems', tops.os), top('Devices', tops.devices)),
     ];
@@ -490,7 +549,16 @@
       scales: { y: { range: (u, min, max) => [0, Math.max(4, max)] } },
     };
     el.replaceChildren();
-    new U(opts, [xs, series.map((p) => p.humans), series.map((p) => p.bots)], el);
+    const plot = new U(opts, [xs, series.map((p) => p.humans), series.map((p) => p.bots)], el);
+    // follow the card's width (a rotated phone, a resized window)
+    if (window.ResizeObserver) {
+      const watch = new ResizeObserver(() => {
+        if (!el.isConnected) return watch.disconnect();
+        const w = Math.max(280, el.clientWidth);
+        if (w !== plot.width) plot.setSize({ width: w, height: 240 });
+      });
+      watch.observe(el);
+    }
   }
   function qrCard(link) {
     const img = h('img', { alt: 'QR code for ' + link.shortUrl, width: 160, height: 160 });
@@ -526,16 +594,38 @@
       err,
       h('p', { class: 'row' }, h('button', { type: 'submit' }, 'Save'),
         h('button', { type: 'button', class: 'danger', onclick: () => confirmDelete(link, () => { location.hash = '#/'; }) }, 'Delete link')));
+    const save = form.querySelector('button[type=submit]');
+    const named = { url, disabled, ...inputs };
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
-      err.hidden = true;
+      if (save.disabled) return;
+      clearError(err, named);
+      // only what was changed here: a field left alone keeps whatever it is on the server (an edit made
+      // elsewhere meanwhile, an expiry's seconds)
+      const all = { url: url.value.trim(), ...linkBody(inputs, true), disabled: disabled.checked };
+      const before = { url: link.url, redirect: link.redirect, cacheSeconds: link.cacheSeconds ?? null,
+        expiresAt: link.expiresAt ? toLocalInput(link.expiresAt) : null, maxClicks: link.maxClicks ?? null,
+        tags: (link.tags || []).join(','), title: link.title ?? null, forwardQuery: !!link.forwardQuery, disabled: !!link.disabled };
+      const now = { ...all, expiresAt: inputs.expiresAt.value || null, tags: (all.tags || []).join(','),
+        redirect: inputs.redirect.value === '' ? link.redirect : Number(inputs.redirect.value) };
+      const body = {};
+      for (const k of Object.keys(before)) if (now[k] !== before[k]) body[k] = all[k];
+      if (!Object.keys(body).length) {
+        toast('Nothing changed');
+        return;
+      }
+      save.disabled = true;
       try {
-        const body = { url: url.value.trim(), ...linkBody(inputs, true), disabled: disabled.checked };
-        await json('PATCH', '/api/v1/links/' + enc(link.code), body);
+        const updated = await json('PATCH', '/api/v1/links/' + enc(link.code), body);
         toast('Saved');
-        await viewDetail(link.code);
+        const detail = await viewDetail(updated.code, { keepFocus: true });
+        const again = main.querySelector('form[aria-labelledby=edit-h] button[type=submit]');
+        if (again) again.focus();
+        return detail;
       } catch (e) {
-        showError(err, e);
+        showError(err, e, named);
+      } finally {
+        save.disabled = false;
       }
     });
     return form;

@@ -36,7 +36,7 @@ public final class Api {
     public Api(Links links, ClickStore clicks, ApiKeys keys, Webhooks webhooks, LinkStore readiness, Supplier<String> metrics,
                AuthConfig auth, RateLimitConfig rateLimit, String publicUrl, AnalyticsStore analytics, BrowserSession sessions) {
         this.limits = new RateLimits(rateLimit);
-        Guard guard = new Guard(keys, limits, sessions);
+        Guard guard = new Guard(keys, limits, sessions, publicUrl);
         this.links = new LinksApi(links, clicks, guard, publicUrl, auth.anonymousCreate());
         this.qr = new QrApi(links, guard, publicUrl);
         this.stats = new StatsApi(links, clicks, new Stats(analytics), analytics, guard);
@@ -52,6 +52,11 @@ public final class Api {
         stats.routes(r);
         keys.routes(r);
         webhooks.routes(r);
+    }
+
+    /** The per-client-address limit of the API, for other routes that a client could hammer (the UI's sign-in). */
+    public java.util.function.Predicate<String> perIpAllowed() {
+        return ip -> limits.perIp(ip).allowed();
     }
 
     /** Requests refused by a rate limit so far. */

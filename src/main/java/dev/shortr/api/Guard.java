@@ -34,14 +34,27 @@ final class Guard {
     /** Browser sessions (the web UI's cookie); null when only {@code Authorization} headers count. */
     private final BrowserSession sessions;
 
+    /** The origin of the configured public URL ({@code https://sho.rt}), or null. */
+    private final String publicOrigin;
+
     Guard(ApiKeys keys, RateLimits limits) {
-        this(keys, limits, null);
+        this(keys, limits, null, null);
     }
 
-    Guard(ApiKeys keys, RateLimits limits, BrowserSession sessions) {
+    Guard(ApiKeys keys, RateLimits limits, BrowserSession sessions, String publicUrl) {
         this.keys = keys;
         this.limits = limits;
         this.sessions = sessions;
+        this.publicOrigin = origin(publicUrl);
+    }
+
+    /** {@code scheme://host[:port]} of a URL, or null. */
+    static String origin(String url) {
+        if (url == null) {
+            return null;
+        }
+        java.net.URI u = java.net.URI.create(url);
+        return u.getScheme() + "://" + u.getRawAuthority();
     }
 
     /** Requires a key with {@code scope}. */
@@ -59,15 +72,26 @@ final class Guard {
         if (!ipVerdict.allowed()) {
             return ipVerdict.apply(tooMany(ipVerdict).toReply(req.path()));
         }
-        String cookieKey = sessions == null || req.header("authorization") != null ? null
-                : BrowserSession.keyFromCookies(req.header("cookie"));
-        Optional<ApiKey> key = cookieKey != null ? keys.verify(cookieKey) : authenticate(req);
-        if (key.isPresent() && cookieKey != null && !safe(req.method())) {
-            String refused = crossSite(req, cookieKey);
-            if (refused != null) {
+        String sessionId = sessions == null || req.header("authorization") != null ? null
+                : BrowserSession.idFromCookies(req.header("cookie"));
+        Optional<BrowserSession.Session> session = Optional.empty();
+        if (sessionId != null) {
+            // the cookie comes with whatever another site makes the browser request: from there it never counts,
+            // and a state change from here needs the session's token too
+            String refused = BrowserSession.foreign(req.header("sec-fetch-site"), req.header("origin"), req.header("host"),
+                    publicOrigin);
+            if (refused == null) {
+                session = sessions.find(sessionId);
+                if (session.isPresent() && !safe(req.method())
+                        && !BrowserSession.csrfValid(session.get(), req.header(BrowserSession.CSRF_HEADER))) {
+                    refused = "missing or stale CSRF token: send the session's token (GET /ui/session) in X-CSRF-Token";
+                }
+            }
+            if (refused != null && !safe(req.method())) {
                 return Problem.of(403, "csrf", "Forbidden", refused).toReply(req.path());
             }
         }
+        Optional<ApiKey> key = session.isPresent() ? keys.verify(session.get().key()) : authenticate(req);
         if (key.isEmpty() && !(anonymousAllowed && req.header("authorization") == null)) {
             return unauthorized(req);
         }
@@ -93,6 +117,9 @@ final class Guard {
         } catch (HttpError e) {
             reply = e.problem().toReply(req.path());
         }
+        if (session.isPresent() && !reply.headers().containsKey("cache-control")) {
+            reply.header("cache-control", "private, no-store"); // a signed-in browser's data stays out of its disk cache
+        }
         return verdict.apply(reply);
     }
 
@@ -106,22 +133,6 @@ final class Guard {
 
     private static boolean safe(String method) {
         return method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
-    }
-
-    /**
-     * Why a state-changing request authenticated by the session cookie is refused, or null when it comes from
-     * our own pages: it must carry the session's CSRF token, and when the browser says where it comes from
-     * ({@code Sec-Fetch-Site}, {@code Origin}) that must be this origin.
-     */
-    private String crossSite(Request req, String cookieKey) {
-        String foreign = BrowserSession.foreign(req.header("sec-fetch-site"), req.header("origin"), req.header("host"));
-        if (foreign != null) {
-            return foreign;
-        }
-        if (!sessions.csrfValid(cookieKey, req.header(BrowserSession.CSRF_HEADER))) {
-            return "missing or stale CSRF token: send the session's token (GET /ui/session) in X-CSRF-Token";
-        }
-        return null;
     }
 
     private static Reply unauthorized(Request req) {

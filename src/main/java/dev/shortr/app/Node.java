@@ -111,7 +111,7 @@ public final class Node implements AutoCloseable {
                     publicUrl, stores.analytics(), sessions);
             api.routes(router);
             if (sessions != null) {
-                new Ui(keys, sessions, publicUrl != null && publicUrl.startsWith("https:")).routes(router);
+                new Ui(keys, sessions, publicUrl, api.perIpAllowed()).routes(router);
             }
             router.add("GET", "/{code}", "Follow a short link", redirects::handle);
 

@@ -8,7 +8,7 @@ final class Pages {
     /** The one stylesheet of these pages, inline so that a page is one response. */
     private static final String STYLE = ":root{color-scheme:light dark;background:Canvas;color:CanvasText}body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:10vh auto;padding:0 1rem}"
             + "code{font-size:1.05em}.u{word-break:break-all}.b{display:inline-block;padding:.5rem 1rem;border:1px solid;border-radius:.4rem;text-decoration:none}"
-            + "a:focus-visible{outline:3px solid #f5a623;outline-offset:2px}";
+            + "a:focus-visible{outline:3px solid;outline-offset:2px}";
     /**
      * No script at all, and no style but {@link #STYLE} (allowed by its hash, not by 'unsafe-inline'): even if
      * escaping failed somewhere, injected markup could neither run nor restyle the page.

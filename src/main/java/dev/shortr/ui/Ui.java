@@ -27,22 +27,30 @@ public final class Ui {
     /** Scripts and styles from this origin only, none inline; images also as data: and blob: (QR previews). */
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
             + "connect-src 'self'; font-src 'self'; manifest-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-    private static final long SESSION_SECONDS = 7 * 24 * 3600;
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Ui.class);
     private final ApiKeys keys;
     private final BrowserSession sessions;
+    /** The API's per-address rate limit, which sign-in attempts count against too. */
+    private final java.util.function.Predicate<String> perIpAllowed;
     private final boolean secureCookies;
+    /** The configured public URL's origin, which a proxy in front may show the browser instead of our Host. */
+    private final String publicOrigin;
     private final Assets assets;
     private final byte[] shell;
 
     /**
-     * @param secureCookies mark the session cookie {@code Secure} (the public URL is https)
+     * @param publicUrl the configured public URL, or null; when it is https the session cookie is {@code Secure}
+     *                  (and {@code __Host-})
      */
-    public Ui(ApiKeys keys, BrowserSession sessions, boolean secureCookies) {
+    public Ui(ApiKeys keys, BrowserSession sessions, String publicUrl, java.util.function.Predicate<String> perIpAllowed) {
+        this.perIpAllowed = perIpAllowed;
         this.keys = keys;
         this.sessions = sessions;
-        this.secureCookies = secureCookies;
+        this.secureCookies = publicUrl != null && publicUrl.startsWith("https:");
+        this.publicOrigin = publicUrl == null ? null : java.net.URI.create(publicUrl).getScheme() + "://"
+                + java.net.URI.create(publicUrl).getRawAuthority();
         this.assets = Assets.load(Map.of(
                 "app.js", "ui/app.js",
                 "app.css", "ui/app.css",
@@ -106,25 +114,31 @@ public final class Ui {
 
     private Reply whoami(Request req) {
         ObjectNode out = JSON.createObjectNode();
-        String key = BrowserSession.keyFromCookies(req.header("cookie"));
-        Optional<ApiKey> k = key == null ? Optional.empty() : keys.verify(key);
+        String id = BrowserSession.idFromCookies(req.header("cookie"));
+        Optional<BrowserSession.Session> session = crossSite(req) == null ? sessions.find(id) : Optional.empty();
+        Optional<ApiKey> k = session.flatMap(s -> keys.verify(s.key()));
         out.put("signedIn", k.isPresent());
-        k.ifPresent(apiKey -> describe(out, apiKey, key));
+        k.ifPresent(apiKey -> describe(out, apiKey, session.get()));
         Reply reply = json(200, out);
-        if (key != null && k.isEmpty()) {
-            reply.header("set-cookie", BrowserSession.clearCookie(secureCookies)); // revoked or unknown: forget it
+        if (id != null && k.isEmpty() && crossSite(req) == null) {
+            session.ifPresent(s -> sessions.close(s.id())); // its key was revoked
+            reply.header("set-cookie", BrowserSession.clearCookie(secureCookies)); // ended or unknown: forget it
         }
         return reply;
     }
 
-    private void describe(ObjectNode out, ApiKey apiKey, String key) {
+    private void describe(ObjectNode out, ApiKey apiKey, BrowserSession.Session session) {
         out.put("name", apiKey.name());
         var scopes = out.putArray("scopes");
         apiKey.scopes().stream().map(Scope::wire).sorted().forEach(scopes::add);
-        out.put("csrfToken", sessions.csrfToken(key));
+        out.put("csrfToken", session.csrfToken());
     }
 
     private Reply signIn(Request req) {
+        if (!perIpAllowed.test(req.clientIp())) {
+            return Problem.of(429, "rate-limited", "Too many requests", "too many requests from this address; retry in a minute")
+                    .withHeaders(Map.of("retry-after", "60")).toReply(req.path());
+        }
         String refused = crossSite(req);
         if (refused != null) {
             return Problem.of(403, "csrf", "Forbidden", refused).toReply(req.path());
@@ -148,31 +162,35 @@ public final class Ui {
         String key = keyNode.asText().strip();
         Optional<ApiKey> k = keys.verify(key);
         if (k.isEmpty()) {
+            log.info("web UI sign-in refused from {}: unknown or revoked key", req.clientIp());
             return Problem.of(401, "unauthorized", "Unauthorized", "this API key is not valid or has been revoked")
                     .toReply(req.path());
         }
+        sessions.close(BrowserSession.idFromCookies(req.header("cookie"))); // a new sign-in replaces the old session
+        BrowserSession.Session session = sessions.open(key);
         ObjectNode out = JSON.createObjectNode();
         out.put("signedIn", true);
-        describe(out, k.get(), key);
-        return json(200, out).header("set-cookie", BrowserSession.setCookie(key, secureCookies, SESSION_SECONDS));
+        describe(out, k.get(), session);
+        return json(200, out).header("set-cookie", BrowserSession.setCookie(session.id(), secureCookies));
     }
 
     private Reply signOut(Request req) {
-        String key = BrowserSession.keyFromCookies(req.header("cookie"));
-        if (key != null) {
-            String refused = crossSite(req);
-            if (refused == null && !sessions.csrfValid(key, req.header(BrowserSession.CSRF_HEADER))) {
-                refused = "missing or stale CSRF token";
-            }
-            if (refused != null) {
-                return Problem.of(403, "csrf", "Forbidden", refused).toReply(req.path());
-            }
+        String refused = crossSite(req);
+        Optional<BrowserSession.Session> session = refused == null ? sessions.find(BrowserSession.idFromCookies(req.header("cookie")))
+                : Optional.empty();
+        if (refused == null && session.isPresent() && !BrowserSession.csrfValid(session.get(), req.header(BrowserSession.CSRF_HEADER))) {
+            refused = "missing or stale CSRF token";
         }
-        return Reply.empty(204).header("set-cookie", BrowserSession.clearCookie(secureCookies)).header("cache-control", "no-store");
+        if (refused != null) {
+            return Problem.of(403, "csrf", "Forbidden", refused).toReply(req.path());
+        }
+        session.ifPresent(s -> sessions.close(s.id()));
+        return Reply.empty(204).header("set-cookie", BrowserSession.clearCookie(secureCookies)).header("cache-control", "no-store")
+                .header("clear-site-data", "\"cache\"");
     }
 
-    private static String crossSite(Request req) {
-        return BrowserSession.foreign(req.header("sec-fetch-site"), req.header("origin"), req.header("host"));
+    private String crossSite(Request req) {
+        return BrowserSession.foreign(req.header("sec-fetch-site"), req.header("origin"), req.header("host"), publicOrigin);
     }
 
     private static Reply json(int status, ObjectNode body) {

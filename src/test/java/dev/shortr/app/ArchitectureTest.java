@@ -21,7 +21,7 @@ class ArchitectureTest {
 
     private static final Map<String, List<String>> ALLOWED = Map.ofEntries(
             Map.entry("link", List.of()),
-            Map.entry("auth", List.of("javax.crypto.")),
+            Map.entry("auth", List.of()),
             Map.entry("visit", List.of("dev.shortr.link.", "org.slf4j.")),
             Map.entry("config", List.of("com.fasterxml.jackson.", "org.slf4j.")),
             Map.entry("http", List.of("io.netty.", "com.fasterxml.jackson.", "org.slf4j.")),
@@ -40,7 +40,7 @@ class ArchitectureTest {
             Map.entry("store", List.of("dev.shortr.link.", "dev.shortr.visit.", "dev.shortr.auth.", "dev.shortr.webhook.", "dev.shortr.config.",
                     "dev.shortr.analytics.",
                     "dev.shortr.store.", "org.flywaydb.", "org.sqlite.", "org.slf4j.")),
-            Map.entry("ui", List.of("dev.shortr.auth.", "dev.shortr.http.", "com.fasterxml.jackson.")),
+            Map.entry("ui", List.of("dev.shortr.auth.", "dev.shortr.http.", "com.fasterxml.jackson.", "org.slf4j.")),
             Map.entry("cli", List.of("dev.shortr.", "picocli.", "com.fasterxml.jackson.", "org.slf4j.")),
             Map.entry("app", List.of("dev.shortr.", "io.", "org.", "com.")));
 

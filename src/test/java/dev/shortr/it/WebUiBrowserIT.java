@@ -225,6 +225,57 @@ class WebUiBrowserIT {
         assertThat(browser.driver().getPageSource()).contains("csrf");
         JsonNode found = TestNode.parse(node.admin("GET", "/api/v1/links?q=evil.example", null).body());
         assertThat(found.get("items")).as("a link created by the attack").isEmpty();
+
+        // even from our own origin, a script that does not send the session's token (say, one injected
+        // somehow) cannot change anything; the page's own calls, which send it, can
+        signIn();
+        Object status = browser.driver().executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "fetch('/api/v1/links', {method: 'POST', headers: {'content-type': 'application/json'},"
+                + " body: JSON.stringify({url: 'https://evil.example/no-token'})}).then(r => done(r.status), e => done(String(e)));");
+        assertThat(status).isEqualTo(403L);
+        assertThat(TestNode.parse(node.admin("GET", "/api/v1/links?q=no-token", null).body()).get("items")).isEmpty();
+    }
+
+    @Test
+    @Order(10)
+    void theAdvancedOptionsOfOneLinkDoNotSlipIntoTheNext() {
+        signIn();
+        visible(By.cssSelector("details > summary")).click();
+        visible(By.id("c-title")).sendKeys("Campaign A");
+        visible(By.id("c-max")).sendKeys("3");
+        visible(By.id("url")).sendKeys("https://example.com/adv/first", Keys.ENTER);
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".result"), "/"));
+        String first = browser.driver().findElement(By.cssSelector(".result a.short")).getText();
+        assertThat(visible(By.id("c-title")).getAttribute("value")).isEmpty();
+        visible(By.id("url")).sendKeys("https://example.com/adv/second", Keys.ENTER);
+        waiting().until(d -> !d.findElement(By.cssSelector(".result a.short")).getText().equals(first));
+        JsonNode second = TestNode.parse(node.admin("GET", "/api/v1/links?q=adv/second", null).body()).get("items").get(0);
+        assertThat(second.get("title").isNull()).isTrue();
+        assertThat(second.get("maxClicks").isNull()).isTrue();
+        JsonNode one = TestNode.parse(node.admin("GET", "/api/v1/links?q=adv/first", null).body()).get("items").get(0);
+        assertThat(one.get("title").asText()).isEqualTo("Campaign A");
+        assertThat(one.get("maxClicks").asLong()).isEqualTo(3);
+    }
+
+    @Test
+    @Order(11)
+    void savingAnEditSendsOnlyWhatChanged() {
+        HttpResponse<String> r = node.admin("POST", "/api/v1/links", "{\"url\": \"https://example.com/edit\", \"code\": \"uiedit1\","
+                + " \"expiresAt\": \"2030-01-01T10:00:30Z\", \"title\": \"old\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        signIn();
+        browser.open(ui("#/l/uiedit1"));
+        WebElement title = visible(By.id("e-title"));
+        // meanwhile, someone else changes the target
+        assertThat(node.admin("PATCH", "/api/v1/links/uiedit1", "{\"url\": \"https://example.com/edited-elsewhere\"}").statusCode()).isEqualTo(200);
+        title.clear();
+        title.sendKeys("new");
+        browser.driver().findElement(By.cssSelector("form[aria-labelledby=edit-h] button[type=submit]")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("dl.props"), "new"));
+        JsonNode link = TestNode.parse(node.admin("GET", "/api/v1/links/uiedit1", null).body());
+        assertThat(link.get("title").asText()).isEqualTo("new");
+        assertThat(link.get("url").asText()).as("the other edit survives").isEqualTo("https://example.com/edited-elsewhere");
+        assertThat(link.get("expiresAt").asText()).as("seconds and all").isEqualTo("2030-01-01T10:00:30Z");
     }
 
     @Test

@@ -80,8 +80,10 @@ class WebUiIT {
         HttpResponse<String> ok = signIn(node.adminKey(), "http://" + host());
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
         String setCookie = ok.headers().firstValue("set-cookie").orElseThrow();
-        assertThat(setCookie).startsWith("shortr_session=" + node.adminKey() + ";").contains("HttpOnly", "SameSite=Strict", "Path=/");
-        String cookie = "shortr_session=" + node.adminKey();
+        assertThat(setCookie).startsWith("shortr_session=").contains("HttpOnly", "SameSite=Strict", "Path=/")
+                .doesNotContain("Max-Age").doesNotContain("Expires") // a session cookie
+                .doesNotContain(node.adminKey()).doesNotContain(node.adminKey().substring(3, 11)); // the key stays on the server
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
         String csrf = TestNode.JSON.readTree(ok.body()).get("csrfToken").asText();
         assertThat(csrf).isNotBlank();
 
@@ -114,10 +116,21 @@ class WebUiIT {
         assertThat(form.statusCode()).isEqualTo(403);
         assertThat(form.body()).contains("/problems/csrf");
 
-        HttpResponse<String> out = send(HttpRequest.newBuilder(node.uri("/ui/session")).DELETE().header("cookie", cookie)
+        // the API's answers to a signed-in browser stay out of its disk cache
+        assertThat(node.get("/api/v1/links", "cookie", cookie).headers().firstValue("cache-control")).hasValue("private, no-store");
+        // a cross-site GET does not count as signed in
+        assertThat(node.get("/api/v1/links", "cookie", cookie, "sec-fetch-site", "cross-site").statusCode()).isEqualTo(401);
+
+        HttpResponse<String> out = send(HttpRequest.newBuilder(node.uri("/ui/session")).DELETE().header("cookie", cookie).build());
+        assertThat(out.statusCode()).as("sign-out needs the token too").isEqualTo(403);
+        out = send(HttpRequest.newBuilder(node.uri("/ui/session")).DELETE().header("cookie", cookie)
                 .header("x-csrf-token", csrf).build());
         assertThat(out.statusCode()).isEqualTo(204);
         assertThat(out.headers().firstValue("set-cookie").orElseThrow()).contains("Max-Age=0");
+        assertThat(out.headers().firstValue("clear-site-data")).hasValue("\"cache\"");
+        // the session ended on the server: a copy of the cookie is worth nothing now
+        assertThat(node.get("/api/v1/links", "cookie", cookie).statusCode()).isEqualTo(401);
+        assertThat(TestNode.JSON.readTree(node.get("/ui/session", "cookie", cookie).body()).get("signedIn").asBoolean()).isFalse();
     }
 
     @Test
@@ -137,7 +150,8 @@ class WebUiIT {
     @Test
     void aRevokedKeyEndsItsSession() throws IOException {
         String key = node.mintKey("ui-revoke", "links:read");
-        String cookie = "shortr_session=" + key;
+        String setCookie = signIn(key, "http://" + host()).headers().firstValue("set-cookie").orElseThrow();
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
         assertThat(node.get("/api/v1/links", "cookie", cookie).statusCode()).isEqualTo(200);
         String id = null;
         for (JsonNode k : TestNode.JSON.readTree(node.admin("GET", "/api/v1/keys", null).body()).get("items")) {
@@ -178,7 +192,8 @@ class WebUiIT {
         })) {
             assertThat(off.get("/ui").statusCode()).isEqualTo(404);
             assertThat(off.get("/ui/session").statusCode()).isEqualTo(404);
-            assertThat(off.get("/api/v1/links", "cookie", "shortr_session=" + off.adminKey()).statusCode()).isEqualTo(401);
+            assertThat(off.send(off.request("/ui/session").POST(HttpRequest.BodyPublishers.ofString("{\"key\":\"" + off.adminKey() + "\"}"))
+                    .header("content-type", "application/json").build()).statusCode()).isEqualTo(404);
             assertThat(off.get("/api/v1/links", "authorization", "Bearer " + off.adminKey()).statusCode()).isEqualTo(200);
         }
     }
