@@ -192,9 +192,8 @@
   }
 
   // ---- create ------------------------------------------------------------------------------------------------
-  const REDIRECT_HINT = '301 and 308 are permanent: browsers and CDNs may cache them for good, so later edits and '
-    + 'clicks may never reach shortr. 302 and 307 are temporary: every visit comes back, so edits apply at once and every '
-    + 'click counts. 307 and 308 also keep the request method.';
+  const REDIRECT_HINT = '301/308 are permanent: browsers cache them, so later edits and clicks may never reach shortr; '
+    + '302/307 are temporary: every visit comes back, so edits apply at once and every click counts.';
   function linkFields(prefix, link) {
     const l = link || {};
     const inputs = {
@@ -558,6 +557,12 @@
         if (w !== plot.width) plot.setSize({ width: w, height: 240 });
       });
       watch.observe(el);
+    }
+    // the colours come from the stylesheet: draw again when the colour scheme flips
+    if (window.matchMedia) {
+      matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+        if (el.isConnected) drawChart(el, series).catch(() => {});
+      }, { once: true });
     }
   }
   function qrCard(link) {
