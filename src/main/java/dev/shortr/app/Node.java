@@ -93,6 +93,7 @@ public final class Node implements AutoCloseable {
             RedirectTier redirects = new RedirectTier(timed, stores.clicks(),
                     config.clicks().enabled() ? clickQueue : null, config.redirect(), publicUrl, ac.trustForwardedFor(),
                     ac.enabled());
+            redirects.serverTiming(config.server().serverTiming());
             LinkStore linkStore = new InvalidatingLinkStore(timed, redirects);
             Links links = new Links(linkStore, new CodeGenerator(config.links().codeLength()),
                     new DomainBlocklist(config.links().blockedDomains()), clock);
@@ -118,10 +119,14 @@ public final class Node implements AutoCloseable {
             registerMetrics(metrics, clickQueue, aggregator, redirects, api, webhooks, stores);
             HttpServer server = new HttpServer(
                     new HttpServer.Settings(config.server().host(), config.server().port(), config.server().ioThreads(),
-                            config.server().maxBodyBytes(), config.server().idleTimeout()),
-                    new Dispatcher(router, metrics), redirects,
+                            config.server().maxBodyBytes(), config.server().idleTimeout(), config.server().headerTimeout(),
+                            config.server().maxConnections()),
+                    new Dispatcher(router, metrics, config.server().serverTiming()), redirects,
                     config.server().accessLog() ? AccessLog.toLogger() : null);
             int port = server.start();
+            metrics.gauge("shortr.http.connections", "Open HTTP connections", server, HttpServer::connections);
+            metrics.counter("shortr.http.connections.refused", "Connections turned away because server.maxConnections were open",
+                    server, HttpServer::refusedConnections);
             printFirstAdminKey(keys, console); // only once the port is ours, so a failed start mints nothing
             Node node = new Node(config, stores, metrics, aggregator, webhooks, server, port);
             Thread.ofVirtual().name("cache-warm").start(() -> {

@@ -18,10 +18,14 @@ import java.time.Duration;
  *                      compilers), so they never take long time slices from an event loop on their core;
  *                      0 leaves them alone
  * @param ui            serve the web UI at {@code /ui} and {@code /}, and accept its session cookie on the API
+ * @param headerTimeout a request head (request line and headers) must arrive within this of its first byte,
+ *                      or the connection gets 408 and is closed (slowloris)
+ * @param maxConnections open connections at most; more are refused at once (503, closed)
+ * @param serverTiming  send {@code Server-Timing: app;dur=...} (milliseconds spent in shortr) with every answer
  */
 public record ServerConfig(String host, int port, int ioThreads, String publicUrl, int maxBodyBytes,
                            boolean accessLog, Duration idleTimeout, Duration shutdownGrace, int backgroundNice,
-                           boolean ui) {
+                           boolean ui, Duration headerTimeout, int maxConnections, boolean serverTiming) {
     public ServerConfig {
         Setting.SERVER_HOST.require(host);
         Setting.SERVER_PORT.require(port);
@@ -32,11 +36,14 @@ public record ServerConfig(String host, int port, int ioThreads, String publicUr
         Setting.SERVER_IDLE_TIMEOUT.require(idleTimeout);
         Setting.SERVER_SHUTDOWN_GRACE.require(shutdownGrace);
         Setting.SERVER_BACKGROUND_NICE.require(backgroundNice);
+        Setting.SERVER_HEADER_TIMEOUT.require(headerTimeout);
+        Setting.SERVER_MAX_CONNECTIONS.require(maxConnections);
     }
 
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", 8080, Math.min(256, Runtime.getRuntime().availableProcessors()), null, 1 << 20,
-                false, Duration.ofSeconds(60), Duration.ofSeconds(10), 10, true);
+                false, Duration.ofSeconds(60), Duration.ofSeconds(10), 10, true,
+                Duration.ofSeconds(10), 10_000, true);
     }
 
     public String baseUrl() {

@@ -26,6 +26,10 @@ enum Setting {
     SERVER_SHUTDOWN_GRACE("server.shutdownGrace", Kind.DURATION, Rule.NOT_NEGATIVE, c -> c.server().shutdownGrace(), null),
     SERVER_BACKGROUND_NICE("server.backgroundNice", Kind.INT, Rule.range(0, 19), c -> c.server().backgroundNice(), null),
     SERVER_UI("server.ui", Kind.BOOL, Rule.ANY, c -> c.server().ui(), "SHORTR_UI"),
+    SERVER_HEADER_TIMEOUT("server.headerTimeout", Kind.DURATION, Rule.POSITIVE, c -> c.server().headerTimeout(), null),
+    SERVER_MAX_CONNECTIONS("server.maxConnections", Kind.INT, Rule.range(1, 1_000_000), c -> c.server().maxConnections(),
+            "SHORTR_MAX_CONNECTIONS"),
+    SERVER_SERVER_TIMING("server.serverTiming", Kind.BOOL, Rule.ANY, c -> c.server().serverTiming(), "SHORTR_SERVER_TIMING"),
 
     STORE_URL("store.url", Kind.TEXT, Rule.STORE_URL, c -> c.store().url(), "SHORTR_STORE"),
     STORE_DATA_DIR("store.dataDir", Kind.PATH, Rule.ANY, c -> c.store().dataDir(), "SHORTR_DATA_DIR"),

@@ -88,6 +88,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onRequest(ChannelHandlerContext ctx, HttpRequest req) {
+        FastFront front = ctx.pipeline().get(FastFront.class);
+        if (front != null) {
+            front.headDone(); // the head is whole: the slowloris clock stops
+        }
         skipContent = false;
         if (req.decoderResult().isFailure()) {
             skipContent = true;
@@ -103,7 +107,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                     "this listener speaks HTTP/1.0 and HTTP/1.1, not " + req.protocolVersion().text()).toReply(null), false, false);
             return;
         }
-        keepAlive = HttpUtil.isKeepAlive(req);
+        keepAlive = HttpUtil.isKeepAlive(req) && !server.draining();
         http10 = req.protocolVersion() == HttpVersion.HTTP_1_0;
         long declared = HttpUtil.getContentLength(req, -1L);
         if (declared > maxBody) {
@@ -312,7 +316,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         res.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
         res.headers().set(HttpHeaderNames.DATE, HttpDate.now());
         res.headers().set(HttpHeaderNames.SERVER, HttpServer.SERVER_NAME);
-        if (!keepAlive) {
+        if (!keepAlive || server.draining()) { // shutting down: the last answer on this connection
             res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
         } else {

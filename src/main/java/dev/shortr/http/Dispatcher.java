@@ -15,10 +15,17 @@ public final class Dispatcher {
 
     private final Router router;
     private final RequestObserver observer;
+    private final boolean serverTiming;
 
     public Dispatcher(Router router, RequestObserver observer) {
+        this(router, observer, false);
+    }
+
+    /** @param serverTiming add {@code Server-Timing: app;dur=MS} (the time spent here) to every reply */
+    public Dispatcher(Router router, RequestObserver observer, boolean serverTiming) {
         this.router = router;
         this.observer = observer;
+        this.serverTiming = serverTiming;
     }
 
     public Router router() {
@@ -49,8 +56,26 @@ public final class Dispatcher {
                     List.of(), Map.of()).toReply(request.path());
         }
         reply = conditional(request, reply);
-        observer.observed(request.method(), route, reply.status(), System.nanoTime() - start, request);
+        long took = System.nanoTime() - start;
+        if (serverTiming) {
+            reply.header("server-timing", serverTiming(took));
+        }
+        observer.observed(request.method(), route, reply.status(), took, request);
         return reply;
+    }
+
+    /** {@code app;dur=1.234}: {@code nanos} in milliseconds with microsecond precision (RFC: Server Timing, W3C). */
+    public static String serverTiming(long nanos) {
+        long micros = Math.max(0, nanos / 1000);
+        StringBuilder b = new StringBuilder(24).append("app;dur=").append(micros / 1000).append('.');
+        long frac = micros % 1000;
+        if (frac < 100) {
+            b.append('0');
+        }
+        if (frac < 10) {
+            b.append('0');
+        }
+        return b.append(frac).toString();
     }
 
     /**

@@ -29,10 +29,55 @@ final class FastFront extends ChannelInboundHandlerAdapter {
     /** True while the decoder and the connection handler own the byte stream. */
     private boolean passing;
     private boolean closing;
+    private final HttpServer server;
+    /** How long a request head may take to arrive once its first byte has (slowloris); 0 for no limit. */
+    private final long headerTimeoutNanos;
+    /** Armed while part of a request head is here and the rest is not. */
+    private io.netty.util.concurrent.ScheduledFuture<?> headDeadline;
 
     FastFront(FastPath fastPath, AccessLog accessLog) {
+        this(fastPath, accessLog, null, 0);
+    }
+
+    FastFront(FastPath fastPath, AccessLog accessLog, HttpServer server, long headerTimeoutNanos) {
         this.fastPath = fastPath;
         this.accessLog = accessLog;
+        this.server = server;
+        this.headerTimeoutNanos = headerTimeoutNanos;
+    }
+
+    /** Sent when a request head did not arrive in time, before closing. */
+    private static final byte[] TIMEOUT = ("HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\nconnection: close\r\n"
+            + "server: " + HttpServer.SERVER_NAME + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** Starts the clock on a request head that has begun to arrive, unless it is running. */
+    private void headStarted(ChannelHandlerContext ctx) {
+        if (headDeadline == null && headerTimeoutNanos > 0) {
+            headDeadline = ctx.executor().schedule(() -> {
+                headDeadline = null;
+                if (ctx.channel().isActive()) {
+                    closing = true;
+                    ctx.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(TIMEOUT))
+                            .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                }
+            }, headerTimeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** A whole request head is here (or the connection is going): the clock stops. */
+    void headDone() {
+        if (headDeadline != null) {
+            headDeadline.cancel(false);
+            headDeadline = null;
+        }
+    }
+
+    /** Nothing half-read, nothing being answered: the connection may be closed without cutting anything off. */
+    boolean quiet() {
+        if (decoder == null) {
+            return partial == null;
+        }
+        return partial == null && headDeadline == null && decoder.drained() && handler.idle();
     }
 
     /** Netty's request decoder, telling whether it holds bytes of a request not yet decoded. */
@@ -71,6 +116,9 @@ final class FastFront extends ChannelInboundHandlerAdapter {
         }
         if (passing) {
             ctx.fireChannelRead(in);
+            if (handler.idle() && !decoder.drained()) {
+                headStarted(ctx); // the decoder holds the start of a head it cannot finish yet
+            }
             return;
         }
         ByteBuf data = in;
@@ -82,20 +130,28 @@ final class FastFront extends ChannelInboundHandlerAdapter {
             int end = head.parse(data, ctx.channel().remoteAddress());
             if (end == RequestHead.INCOMPLETE) {
                 partial = data;
+                headStarted(ctx);
                 return;
             }
+            headDone();
             long start = accessLog == null ? 0 : System.nanoTime();
             int status = end == RequestHead.NOT_MINE ? 0 : fastPath.tryServe(objects, ctx, head);
             if (status == 0) {
                 passing = true;
                 ctx.fireChannelRead(data);
+                if (handler.idle() && !decoder.drained()) {
+                    headStarted(ctx);
+                }
                 return;
             }
             if (accessLog != null) {
                 accessLog.served(head.remote(), head.method(), head.uri(), status, System.nanoTime() - start);
             }
             data.readerIndex(end);
-            if (!head.keepAlive()) {
+            if (!head.keepAlive() || (server != null && server.draining())) {
+                if (head.keepAlive()) { // shutting down: this answer was the connection's last
+                    ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                }
                 closing = true; // the reply closes the connection; whatever follows is not read
                 break;
             }
@@ -111,6 +167,7 @@ final class FastFront extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        headDone();
         if (partial != null) {
             partial.release();
             partial = null;

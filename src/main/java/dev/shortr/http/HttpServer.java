@@ -1,7 +1,9 @@
 package dev.shortr.http;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -52,7 +54,20 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /** Listener settings; a subset of the node config so this package stays free of it. */
-    public record Settings(String host, int port, int ioThreads, int maxBodyBytes, Duration idleTimeout) {}
+    public record Settings(String host, int port, int ioThreads, int maxBodyBytes, Duration idleTimeout, Duration headerTimeout,
+                           int maxConnections) {
+        /** With the defaults for the newer limits (tests, tools). */
+        public Settings(String host, int port, int ioThreads, int maxBodyBytes, Duration idleTimeout) {
+            this(host, port, ioThreads, maxBodyBytes, idleTimeout, Duration.ofSeconds(10), 10_000);
+        }
+    }
+
+    /** Sent, before closing, to a connection over {@link Settings#maxConnections}. */
+    private static final byte[] BUSY = ("HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nretry-after: 1\r\n"
+            + "connection: close\r\nserver: " + SERVER_NAME + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private final AtomicInteger open = new AtomicInteger();
+    private final java.util.concurrent.atomic.LongAdder refused = new java.util.concurrent.atomic.LongAdder();
+    private volatile boolean draining;
 
     private final Settings settings;
     private final Dispatcher dispatcher;
@@ -83,6 +98,7 @@ public final class HttpServer implements AutoCloseable {
         boss = new MultiThreadIoEventLoopGroup(1, io);
         loops = new MultiThreadIoEventLoopGroup(settings.ioThreads(), io);
         long idleSeconds = Math.max(1, settings.idleTimeout().toSeconds());
+        long headerTimeoutNanos = settings.headerTimeout().toNanos();
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(16 * 1024)
                 .setMaxHeaderSize(16 * 1024)
@@ -97,11 +113,20 @@ public final class HttpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (open.incrementAndGet() > settings.maxConnections() || draining) {
+                            // over the limit: a short answer and the door, before a byte of it is read
+                            refused.increment();
+                            ch.closeFuture().addListener(f -> open.decrementAndGet());
+                            ch.config().setAutoRead(false);
+                            ch.writeAndFlush(Unpooled.wrappedBuffer(BUSY)).addListener(ChannelFutureListener.CLOSE);
+                            return;
+                        }
+                        ch.closeFuture().addListener(f -> open.decrementAndGet());
                         channels.add(ch);
                         ch.pipeline()
                                 // reader-idle only: tracking writes too would allocate a promise per response
                                 .addLast("idle", new IdleStateHandler(idleSeconds, 0, 0, TimeUnit.SECONDS))
-                                .addLast("fast", new FastFront(fastPath, accessLog))
+                                .addLast("fast", new FastFront(fastPath, accessLog, HttpServer.this, headerTimeoutNanos))
                                 .addLast(DECODER, new FastFront.Decoder(decoder))
                                 .addLast("encoder", new HttpResponseEncoder())
                                 .addLast(HANDLER, new ConnectionHandler(HttpServer.this, settings.maxBodyBytes(), accessLog));
@@ -124,6 +149,21 @@ public final class HttpServer implements AutoCloseable {
         log.info("listening on http://{}:{} ({} transport, {} event-loop threads)", settings.host(), port,
                 epoll ? "epoll" : "nio", settings.ioThreads());
         return port;
+    }
+
+    /** Open connections now. */
+    public int connections() {
+        return open.get();
+    }
+
+    /** Connections refused so far because {@link Settings#maxConnections} were open. */
+    public long refusedConnections() {
+        return refused.sum();
+    }
+
+    /** True once a shutdown has begun: answers say {@code connection: close}. */
+    boolean draining() {
+        return draining;
     }
 
     Dispatcher dispatcher() {
@@ -149,8 +189,20 @@ public final class HttpServer implements AutoCloseable {
 
     /** Stops accepting, waits up to {@code grace} for in-flight requests, then closes everything. */
     public void shutdown(Duration grace) {
+        draining = true;
         if (listener != null) {
             listener.close().awaitUninterruptibly();
+        }
+        // keep-alive connections with nothing in progress go now; the others once their answer is out
+        for (Channel ch : channels) {
+            if (ch != listener) {
+                ch.eventLoop().execute(() -> {
+                    FastFront front = ch.pipeline().get(FastFront.class);
+                    if (front != null && front.quiet()) {
+                        ch.close();
+                    }
+                });
+            }
         }
         long deadline = System.nanoTime() + grace.toNanos();
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {

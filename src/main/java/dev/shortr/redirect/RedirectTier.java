@@ -60,6 +60,7 @@ public final class RedirectTier implements FastPath {
     private static final AsciiString PRIVATE_NO_CACHE = AsciiString.cached("private, max-age=0");
     private static final AsciiString HTML = AsciiString.cached("text/html; charset=utf-8");
     private static final AsciiString CSP = AsciiString.cached("content-security-policy");
+    private static final AsciiString SERVER_TIMING = AsciiString.cached("server-timing");
     private static final AsciiString PAGE_CSP = AsciiString.cached(Pages.CSP);
     private static final AsciiString X_FRAME_OPTIONS = AsciiString.cached("x-frame-options");
     private static final AsciiString DENY = AsciiString.cached("DENY");
@@ -142,6 +143,7 @@ public final class RedirectTier implements FastPath {
 
     @Override
     public int tryServe(ChannelHandlerContext objects, ChannelHandlerContext wire, RequestHead req) {
+        long start = serverTiming ? System.nanoTime() : 0;
         CharSequence path = req.pathChars();
         int end = codeEnd(path);
         if (end < 0) {
@@ -170,19 +172,19 @@ public final class RedirectTier implements FastPath {
                 return 0;
             }
             hits.increment();
-            writeError(objects, req, key.code(), u.deleted() ? Resolution.Reason.DELETED : null);
+            writeError(objects, req, key.code(), u.deleted() ? Resolution.Reason.DELETED : null, start);
             return u.deleted() ? 410 : 404;
         }
         hits.increment();
         Entry.Target t = (Entry.Target) e;
         Resolution.Reason gone = admit(t, now, head);
         if (gone != null) {
-            writeError(objects, req, key.code(), gone);
+            writeError(objects, req, key.code(), gone, start);
             return 410;
         }
         count(t.status().code(), head);
         recordClick(t, now, head, req);
-        writeRedirect(wire, t, t.forwardQuery() ? req.rawQuery() : null, now, req.keepAlive(), req.http10());
+        writeRedirect(wire, t, t.forwardQuery() ? req.rawQuery() : null, now, req.keepAlive(), req.http10(), start);
         return t.status().code();
     }
 
@@ -191,11 +193,11 @@ public final class RedirectTier implements FastPath {
      * response encoder: no response object, no header map, no per-request garbage beyond the request's own.
      */
     private void writeRedirect(ChannelHandlerContext wire, Entry.Target t, String rawQuery, long now, boolean keepAlive,
-                               boolean http10) {
+                               boolean http10, long start) {
         CharSequence cc = cacheControl(t, now);
         byte[] date = HttpDate.bytes();
         boolean forward = t.forwardQuery() && rawQuery != null && !rawQuery.isEmpty();
-        int size = 160 + t.location.length + cc.length() + date.length + (forward ? rawQuery.length() + 1 : 0);
+        int size = 200 + t.location.length + cc.length() + date.length + (forward ? rawQuery.length() + 1 : 0);
         ByteBuf buf = wire.alloc().ioBuffer(size);
         buf.writeBytes(Wire.STATUS_AND_LOCATION[Wire.slot(t.status().code())]);
         if (forward) {
@@ -207,6 +209,10 @@ public final class RedirectTier implements FastPath {
         ByteBufUtil.writeAscii(buf, cc);
         buf.writeBytes(Wire.FIXED);
         buf.writeBytes(date);
+        if (start != 0) {
+            buf.writeBytes(Wire.SERVER_TIMING);
+            Wire.writeMillis(buf, System.nanoTime() - start);
+        }
         if (!keepAlive) {
             buf.writeBytes(Wire.END_CLOSE);
             wire.writeAndFlush(buf).addListener(ChannelFutureListener.CLOSE);
@@ -350,7 +356,7 @@ public final class RedirectTier implements FastPath {
         }
     }
 
-    private void writeError(ChannelHandlerContext ctx, RequestHead req, String code, Resolution.Reason gone) {
+    private void writeError(ChannelHandlerContext ctx, RequestHead req, String code, Resolution.Reason gone, long start) {
         int status = gone == null ? 404 : 410;
         boolean head = req.isHead();
         boolean keepAlive = req.keepAlive();
@@ -371,6 +377,9 @@ public final class RedirectTier implements FastPath {
         h.add(X_ROBOTS_TAG, NOINDEX);
         h.add(HttpHeaderNames.DATE, HttpDate.now());
         h.add(HttpHeaderNames.SERVER, SERVER);
+        if (start != 0) {
+            h.add(SERVER_TIMING, dev.shortr.http.Dispatcher.serverTiming(System.nanoTime() - start));
+        }
         if (req.http10() && keepAlive) {
             h.add(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
@@ -406,6 +415,17 @@ public final class RedirectTier implements FastPath {
     }
 
     // ---- the virtual-thread path (cache misses, previews) ---------------------------------------------
+
+    private volatile boolean serverTiming;
+
+    /**
+     * Adds {@code Server-Timing: app;dur=MS} to the redirects answered on the event loop (the dispatcher adds it
+     * to everything else), so a client can tell the server's share of a request from the network's.
+     */
+    public RedirectTier serverTiming(boolean on) {
+        this.serverTiming = on;
+        return this;
+    }
 
     /** Route handler for {@code GET|HEAD /{code}} and {@code /{code}+} when the fast path did not answer. */
     public Reply handle(Request req) {

@@ -44,7 +44,7 @@ class ConfigLoaderTest {
                 """);
         ShortrConfig c = ConfigLoader.load(f, Map.of(), Map.of());
         assertThat(c.server()).isEqualTo(new ServerConfig("0.0.0.0", 8080, 2, "https://sho.rt", 1 << 20, false,
-                Duration.ofSeconds(60), Duration.ofSeconds(10), 10, true));
+                Duration.ofSeconds(60), Duration.ofSeconds(10), 10, true, Duration.ofSeconds(10), 10_000, true));
         assertThat(c.store()).isEqualTo(new StoreConfig("sqlite", Path.of("./shortr-data"), 4, 512));
         assertThat(c.links().blockedDomains()).containsExactly("evil.example");
         assertThat(c.clicks().flushInterval()).isEqualTo(Duration.ofMillis(500));
@@ -326,7 +326,8 @@ class ConfigLoaderTest {
 
     @Test
     void recordsRefuseInvalidValuesToo() {
-        assertThatThrownBy(() -> new ServerConfig("h", 70_000, 1, null, 1 << 20, false, Duration.ofSeconds(1), Duration.ZERO, 0, true))
+        assertThatThrownBy(() -> new ServerConfig("h", 70_000, 1, null, 1 << 20, false, Duration.ofSeconds(1), Duration.ZERO, 0, true,
+                Duration.ofSeconds(10), 10_000, true))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("server.port: must be between 0 and 65535, got 70000");
         assertThatThrownBy(() -> new LinksConfig(7, Set.of("http://x/")))
                 .hasMessageStartingWith("links.blockedDomains: 'http://x/' is not a domain name");

@@ -61,7 +61,8 @@ final class TestNode implements AutoCloseable {
     static ShortrConfig config(Path dataDir) {
         ShortrConfig d = ShortrConfig.defaults();
         return new ShortrConfig(
-                new ServerConfig("127.0.0.1", 0, 1, null, 1 << 20, false, Duration.ofSeconds(60), Duration.ofSeconds(5), 0, true),
+                new ServerConfig("127.0.0.1", 0, 1, null, 1 << 20, false, Duration.ofSeconds(60), Duration.ofSeconds(5), 0, true,
+                        Duration.ofSeconds(10), 10_000, true),
                 new StoreConfig("sqlite", dataDir, 2, 512),
                 LinksConfig.defaults(),
                 RedirectConfig.defaults(),

@@ -187,7 +187,7 @@ class WebUiIT {
         try (TestNode off = TestNode.start(dir, c -> {
             var s = c.server();
             return new dev.shortr.config.ShortrConfig(new dev.shortr.config.ServerConfig(s.host(), s.port(), s.ioThreads(), s.publicUrl(),
-                    s.maxBodyBytes(), s.accessLog(), s.idleTimeout(), s.shutdownGrace(), s.backgroundNice(), false), c.store(), c.links(),
+                    s.maxBodyBytes(), s.accessLog(), s.idleTimeout(), s.shutdownGrace(), s.backgroundNice(), false, s.headerTimeout(), s.maxConnections(), s.serverTiming()), c.store(), c.links(),
                     c.redirect(), c.clicks(), c.auth(), c.rateLimit(), c.webhooks());
         })) {
             assertThat(off.get("/ui").statusCode()).isEqualTo(404);
