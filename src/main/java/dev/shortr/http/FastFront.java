@@ -20,7 +20,7 @@ import io.netty.handler.codec.http.HttpRequestDecoder;
 final class FastFront extends ChannelInboundHandlerAdapter {
     private final FastPath fastPath;
     private final AccessLog accessLog;
-    private final RequestHead head = new RequestHead();
+    private final RequestHead head;
     private Decoder decoder;
     private ConnectionHandler handler;
     private ChannelHandlerContext objects;
@@ -30,9 +30,11 @@ final class FastFront extends ChannelInboundHandlerAdapter {
     private boolean passing;
     private boolean closing;
 
-    FastFront(FastPath fastPath, AccessLog accessLog) {
+    /** @param responseHeaders header lines every fast answer carries ({@link RequestHead#responseHeaders()}) */
+    FastFront(FastPath fastPath, AccessLog accessLog, byte[] responseHeaders) {
         this.fastPath = fastPath;
         this.accessLog = accessLog;
+        this.head = new RequestHead(responseHeaders);
     }
 
     /** Netty's request decoder, telling whether it holds bytes of a request not yet decoded. */

@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -18,11 +19,13 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -32,8 +35,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP/1.1 listener: Netty with native epoll where available, {@code TCP_NODELAY}, idle timeouts, and a
- * bounded number of requests in flight on virtual threads. {@link #close} is graceful: stop accepting, let
+ * The HTTP/1.1 listeners: cleartext, and HTTPS beside it when configured, on the same event loops and in front
+ * of the same chain (so every route and the redirect fast path work over both). Netty with native epoll where
+ * available, {@code TCP_NODELAY}, idle timeouts, and a bounded number of requests in flight on virtual threads. {@link #close} is graceful: stop accepting, let
  * in-flight requests finish within the grace period, then close every connection.
  */
 public final class HttpServer implements AutoCloseable {
@@ -42,6 +46,11 @@ public final class HttpServer implements AutoCloseable {
     static final String HANDLER = "shortr";
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
     private static final int MAX_IN_FLIGHT = 2048;
+    private static final byte[] NO_HEADERS = new byte[0];
+    private static final HttpDecoderConfig DECODER_CONFIG = new HttpDecoderConfig()
+            .setMaxInitialLineLength(16 * 1024)
+            .setMaxHeaderSize(16 * 1024)
+            .setMaxChunkSize(64 * 1024);
 
     static {
         // leak tracking records a stack trace for a sample of buffers: a debugging aid, not for production;
@@ -51,8 +60,33 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    /** Listener settings; a subset of the node config so this package stays free of it. */
-    public record Settings(String host, int port, int ioThreads, int maxBodyBytes, Duration idleTimeout) {}
+    /**
+     * The application protocols the HTTPS listener offers in ALPN, most preferred first; a client that offers
+     * none gets HTTP/1.1. HTTP/2 adds {@code h2} in front, and a case to {@link Alpn#configurePipeline}.
+     */
+    public static final List<String> ALPN = List.of(ApplicationProtocolNames.HTTP_1_1);
+
+    /**
+     * Listener settings; a subset of the node config so this package stays free of it.
+     *
+     * @param https the HTTPS listener beside the cleartext one, or null for none
+     */
+    public record Settings(String host, int port, int ioThreads, int maxBodyBytes, Duration idleTimeout, Https https) {
+        public Settings(String host, int port, int ioThreads, int maxBodyBytes, Duration idleTimeout) {
+            this(host, port, ioThreads, maxBodyBytes, idleTimeout, null);
+        }
+    }
+
+    /**
+     * The HTTPS listener: the same routes and fast path behind TLS.
+     *
+     * @param port              0 binds an ephemeral port
+     * @param tls               makes each connection's TLS handler
+     * @param hsts              the {@code Strict-Transport-Security} value for every HTTPS answer, or null for none
+     * @param redirectCleartext the cleartext listener answers 308 to HTTPS (except health checks and ACME challenges)
+     * @param publicUrl         the redirects' base when it is an https URL; else the request's host and this port
+     */
+    public record Https(int port, TlsTermination tls, String hsts, boolean redirectCleartext, String publicUrl) {}
 
     private final Settings settings;
     private final Dispatcher dispatcher;
@@ -64,6 +98,8 @@ public final class HttpServer implements AutoCloseable {
     private EventLoopGroup boss;
     private EventLoopGroup loops;
     private Channel listener;
+    private Channel tlsListener;
+    private int tlsPort = -1;
 
     private final AccessLog accessLog;
 
@@ -75,18 +111,45 @@ public final class HttpServer implements AutoCloseable {
         this.fastPath = fastPath;
     }
 
-    /** Binds and returns the bound port. */
+    /** Binds the cleartext listener (and the HTTPS one, when configured) and returns the cleartext port. */
     public int start() throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         boss = new MultiThreadIoEventLoopGroup(1, io);
         loops = new MultiThreadIoEventLoopGroup(settings.ioThreads(), io);
-        long idleSeconds = Math.max(1, settings.idleTimeout().toSeconds());
-        HttpDecoderConfig decoder = new HttpDecoderConfig()
-                .setMaxInitialLineLength(16 * 1024)
-                .setMaxHeaderSize(16 * 1024)
-                .setMaxChunkSize(64 * 1024);
+        Https https = settings.https();
+        ToHttps toHttps = null;
+        try {
+            if (https != null) {
+                // HTTPS first: the cleartext redirects name its port, which may be an ephemeral one
+                tlsListener = bind(channelType, https.port(), secureChannel(https));
+                tlsPort = ((InetSocketAddress) tlsListener.localAddress()).getPort();
+                toHttps = https.redirectCleartext() ? new ToHttps(https.publicUrl(), tlsPort) : null;
+            }
+            listener = bind(channelType, settings.port(), cleartextChannel(toHttps));
+        } catch (IllegalStateException e) {
+            channels.close().awaitUninterruptibly();
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+        loops.scheduleAtFixedRate(HttpDate::refresh, 1000 - System.currentTimeMillis() % 1000, 1000, TimeUnit.MILLISECONDS);
+        int port = ((InetSocketAddress) listener.localAddress()).getPort();
+        log.info("listening on http://{}:{} ({} transport, {} event-loop threads){}", settings.host(), port,
+                epoll ? "epoll" : "nio", settings.ioThreads(), tlsListener == null ? ""
+                        : " and https://" + settings.host() + ":" + tlsPort
+                        + (https.redirectCleartext() ? "; cleartext requests are redirected to HTTPS" : ""));
+        return port;
+    }
+
+    /** The HTTPS listener's bound port, or -1 when there is none. */
+    public int tlsPort() {
+        return tlsPort;
+    }
+
+    private Channel bind(Class<? extends ServerChannel> channelType, int port, ChannelInitializer<SocketChannel> init)
+            throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, loops)
                 .channel(channelType)
@@ -94,36 +157,59 @@ public final class HttpServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        channels.add(ch);
-                        ch.pipeline()
-                                // reader-idle only: tracking writes too would allocate a promise per response
-                                .addLast("idle", new IdleStateHandler(idleSeconds, 0, 0, TimeUnit.SECONDS))
-                                .addLast("fast", new FastFront(fastPath, accessLog))
-                                .addLast(DECODER, new FastFront.Decoder(decoder))
-                                .addLast("encoder", new HttpResponseEncoder())
-                                .addLast(HANDLER, new ConnectionHandler(HttpServer.this, settings.maxBodyBytes(), accessLog));
-                    }
-                });
-        io.netty.channel.ChannelFuture bound = b.bind(new InetSocketAddress(settings.host(), settings.port())).await();
+                .childHandler(init);
+        io.netty.channel.ChannelFuture bound = b.bind(new InetSocketAddress(settings.host(), port)).await();
         if (!bound.isSuccess()) {
-            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             String why = bound.cause() == null ? "unknown error" : bound.cause().getMessage();
             if (why != null && why.contains("Address already in use")) {
                 why = "address already in use";
             }
-            throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + why);
+            throw new IllegalStateException("cannot listen on " + settings.host() + ":" + port + ": " + why);
         }
-        listener = bound.channel();
-        channels.add(listener);
-        loops.scheduleAtFixedRate(HttpDate::refresh, 1000 - System.currentTimeMillis() % 1000, 1000, TimeUnit.MILLISECONDS);
-        int port = ((InetSocketAddress) listener.localAddress()).getPort();
-        log.info("listening on http://{}:{} ({} transport, {} event-loop threads)", settings.host(), port,
-                epoll ? "epoll" : "nio", settings.ioThreads());
-        return port;
+        channels.add(bound.channel());
+        return bound.channel();
+    }
+
+    private long idleSeconds() {
+        return Math.max(1, settings.idleTimeout().toSeconds());
+    }
+
+    private ChannelInitializer<SocketChannel> cleartextChannel(ToHttps toHttps) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                channels.add(ch);
+                // reader-idle only: tracking writes too would allocate a promise per response
+                ch.pipeline().addLast("idle", new IdleStateHandler(idleSeconds(), 0, 0, TimeUnit.SECONDS));
+                addHttp1(ch.pipeline(), toHttps == null ? fastPath : toHttps, NO_HEADERS, null, false, toHttps);
+            }
+        };
+    }
+
+    private ChannelInitializer<SocketChannel> secureChannel(Https https) {
+        Hsts hsts = https.hsts() == null ? null : new Hsts(https.hsts());
+        byte[] hstsLine = hsts == null ? NO_HEADERS : hsts.line();
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                channels.add(ch);
+                // the idle timer goes first so that it also ends connections stuck in their handshake
+                ch.pipeline().addLast("idle", new IdleStateHandler(idleSeconds(), 0, 0, TimeUnit.SECONDS))
+                        .addLast("tls", https.tls().newHandler(ch))
+                        .addLast("alpn", new Alpn(pipeline -> addHttp1(pipeline, fastPath, hstsLine, hsts, true, null)));
+            }
+        };
+    }
+
+    /** The HTTP/1.1 chain both listeners run: the fast front, Netty's codec, and the connection handler. */
+    private void addHttp1(ChannelPipeline p, FastPath fast, byte[] responseHeaders, Hsts hsts, boolean secure, ToHttps toHttps) {
+        p.addLast("fast", new FastFront(fast, accessLog, responseHeaders))
+                .addLast(DECODER, new FastFront.Decoder(DECODER_CONFIG))
+                .addLast("encoder", new HttpResponseEncoder());
+        if (hsts != null) {
+            p.addLast("hsts", hsts);
+        }
+        p.addLast(HANDLER, new ConnectionHandler(this, settings.maxBodyBytes(), accessLog, secure, toHttps));
     }
 
     Dispatcher dispatcher() {

@@ -71,7 +71,8 @@ final class TestNode implements AutoCloseable {
                 d.rateLimit(),
                 // short enough that retries and click windows pass within a test
                 new WebhooksConfig(true, Duration.ofMillis(200), 4, Duration.ofMillis(50), Duration.ofSeconds(2), 4,
-                        Duration.ofDays(1), true));
+                        Duration.ofDays(1), true),
+                d.tls());
     }
 
     static TestNode start(Path dataDir) {
