@@ -1,7 +1,6 @@
 package dev.shortr.tls;
 
 import io.netty.handler.ssl.ApplicationProtocolConfig;
-import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -9,19 +8,18 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.util.DomainWildcardMappingBuilder;
 import io.netty.util.Mapping;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One immutable generation of TLS contexts: a context per set of names (with its ECDSA and RSA certificates
- * side by side), found by the SNI name, wildcards included, and a default for clients that send no name or an
- * unknown one. A reload builds a new generation aside and swaps it in whole.
+ * One immutable generation of TLS contexts: a context per certificate, found by the SNI name (wildcards
+ * included) and, where a name has an ECDSA and an RSA certificate side by side, by what the client's
+ * ClientHello accepts; a default for clients that send no name or an unknown one. A reload builds a new
+ * generation aside and swaps it in whole.
  */
 final class Contexts {
     private static final Logger log = LoggerFactory.getLogger(Contexts.class);
@@ -40,68 +38,67 @@ final class Contexts {
     record Options(SslProvider provider, List<String> protocols, List<String> alpn, int sessionCacheSize,
                    long sessionTimeoutSeconds, boolean ocsp) {}
 
-    private final Mapping<String, SslContext> byName;
+    /** A context and the one certificate it serves. */
+    record Served(SslContext context, Credential credential, boolean ocsp) {}
+
+    /** The contexts of one name: ECDSA, RSA, or both; either may be null, not both. */
+    private record Group(Served ec, Served rsa) {
+        Served pick(ClientHello.Accepts accepts) {
+            if (ec != null && (accepts.ecdsa() || rsa == null || !accepts.rsa())) {
+                // with neither acceptable, the engine's own alert tells the client why
+                return ec;
+            }
+            return rsa;
+        }
+    }
+
+    private final Mapping<String, Group> byName;
     private final List<SslContext> all;
     private final List<Credential> credentials;
 
-    private Contexts(Mapping<String, SslContext> byName, List<SslContext> all, List<Credential> credentials) {
+    private Contexts(Mapping<String, Group> byName, List<SslContext> all, List<Credential> credentials) {
         this.byName = byName;
         this.all = all;
         this.credentials = credentials;
     }
 
     /**
-     * Groups {@code credentials} by name and builds a context per group. Where two certificates of the same key
-     * type claim a name, the one listed first keeps it. The first credential's names give the default.
+     * Groups {@code credentials} by name and builds a context per certificate. Where two certificates of the
+     * same key type claim a name, the one listed first keeps it. The first credential's names give the default.
      */
     static Contexts build(List<Credential> credentials, Options options, TicketKeys tickets) throws SSLException {
-        Map<String, Credential[]> byNameAndType = new LinkedHashMap<>(); // name -> {ec, rsa}
+        Map<Credential, Served> served = new LinkedHashMap<>();
+        for (Credential c : credentials) {
+            SslContext ctx = context(c, options);
+            tickets.applyTo(ctx);
+            served.put(c, new Served(ctx, c, options.ocsp() && options.provider() == SslProvider.OPENSSL));
+        }
+        Map<String, Served[]> byNameAndType = new LinkedHashMap<>(); // name -> {ec, rsa}
         for (Credential c : credentials) {
             int slot = c.type() == Credential.Type.EC ? 0 : 1;
             for (String name : c.names()) {
-                Credential[] pair = byNameAndType.computeIfAbsent(name, n -> new Credential[2]);
+                Served[] pair = byNameAndType.computeIfAbsent(name, n -> new Served[2]);
                 if (pair[slot] == null) {
-                    pair[slot] = c;
-                } else if (pair[slot] != c) {
+                    pair[slot] = served.get(c);
+                } else {
                     log.warn("TLS: two {} certificates for {}; the first listed is served: {}", c.type(), name,
-                            pair[slot].describe());
+                            pair[slot].credential().describe());
                 }
             }
         }
-        Map<List<Credential>, SslContext> byPair = new LinkedHashMap<>();
-        Map<String, SslContext> contextByName = new LinkedHashMap<>();
-        for (Map.Entry<String, Credential[]> e : byNameAndType.entrySet()) {
-            Credential[] pair = e.getValue();
-            List<Credential> key = Arrays.asList(pair); // {ec, rsa}, either may be null; compared by identity
-            SslContext ctx = byPair.get(key);
-            if (ctx == null) {
-                ctx = context(pair[0], pair[1], options);
-                tickets.applyTo(ctx);
-                byPair.put(key, ctx);
-            }
-            contextByName.put(e.getKey(), ctx);
-        }
         Credential first = credentials.getFirst();
-        SslContext fallback = first.names().isEmpty() ? null : contextByName.get(first.names().iterator().next());
-        if (fallback == null) { // a certificate without names: it is the default, for every name not claimed
-            fallback = context(first.type() == Credential.Type.EC ? first : null,
-                    first.type() == Credential.Type.RSA ? first : null, options);
-            tickets.applyTo(fallback);
-            byPair.put(List.of(first), fallback);
-        }
-        DomainWildcardMappingBuilder<SslContext> mapping = new DomainWildcardMappingBuilder<>(fallback);
-        contextByName.forEach(mapping::add);
-        List<SslContext> all = List.copyOf(byPair.values());
+        Served[] firstPair = first.names().isEmpty() ? null : byNameAndType.get(first.names().iterator().next());
+        Group fallback = firstPair != null ? new Group(firstPair[0], firstPair[1])
+                : first.type() == Credential.Type.EC ? new Group(served.get(first), null) : new Group(null, served.get(first));
+        DomainWildcardMappingBuilder<Group> mapping = new DomainWildcardMappingBuilder<>(fallback);
+        byNameAndType.forEach((name, pair) -> mapping.add(name, new Group(pair[0], pair[1])));
+        List<SslContext> all = served.values().stream().map(Served::context).toList();
         return new Contexts(mapping.build(), all, List.copyOf(credentials));
     }
 
-    private static SslContext context(Credential ec, Credential rsa, Options o) throws SSLException {
+    private static SslContext context(Credential c, Options o) throws SSLException {
         boolean openSsl = o.provider() == SslProvider.OPENSSL;
-        KeyManagerFactory keys = new KeyChooser(ec, rsa, openSsl && o.ocsp()).factory();
-        if (openSsl) {
-            keys = new OpenSslCachingX509KeyManagerFactory(keys); // the native key material is built once per alias
-        }
-        SslContext ctx = SslContextBuilder.forServer(keys)
+        SslContext ctx = SslContextBuilder.forServer(c.key(), c.chainArray())
                 .sslProvider(o.provider())
                 .protocols(o.protocols())
                 .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
@@ -118,9 +115,12 @@ final class Contexts {
         return ctx;
     }
 
-    /** The context for an SNI name; null (no SNI) and unknown names get the default. */
-    SslContext forName(String name) {
-        return byName.map(name);
+    /**
+     * The context for an SNI name (null, for no SNI, and unknown names get the default) and for what the
+     * client accepts: ECDSA when it can, else RSA.
+     */
+    Served forName(String name, ClientHello.Accepts accepts) {
+        return byName.map(name).pick(accepts);
     }
 
     List<SslContext> all() {

@@ -5,10 +5,7 @@ import dev.shortr.http.TlsTermination;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.handler.ssl.OpenSsl;
-import io.netty.handler.ssl.SniHandler;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslProvider;
-import io.netty.util.Mapping;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -47,7 +44,6 @@ public final class Tls implements TlsTermination, AutoCloseable {
     private final OcspStapler stapler = new OcspStapler();
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("tls-housekeeping").daemon(true).factory());
-    private final Mapping<String, SslContext> byName = name -> current().forName(name);
     private final AtomicLong reloads = new AtomicLong();
     private final AtomicLong reloadFailures = new AtomicLong();
     private volatile Contexts current;
@@ -129,7 +125,7 @@ public final class Tls implements TlsTermination, AutoCloseable {
 
     @Override
     public ChannelHandler newHandler(Channel channel) {
-        return new SniHandler(byName);
+        return new CertificatePicker(this::current);
     }
 
     private Contexts current() {
