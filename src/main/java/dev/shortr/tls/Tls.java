@@ -81,10 +81,10 @@ public final class Tls implements TlsTermination, AutoCloseable {
         tls.loaded = tls.snapshot();
         tls.current = Contexts.build(load(entries), tls.options, tls.tickets);
         log.info("TLS: {}; {}; session tickets rotated every {}, session cache {} for {}; OCSP stapling {}",
-                provider == SslProvider.OPENSSL ? "BoringSSL (" + OpenSsl.versionString() + " through netty-tcnative)"
-                        : "the JDK's provider (" + Runtime.version() + ")",
-                String.join(" and ", protocols), config.sessionTicketRotation(), config.sessionCacheSize(),
-                config.sessionTimeout(), ocsp ? "on" : config.ocspStapling() ? "off (BoringSSL only)" : "off");
+                provider == SslProvider.OPENSSL ? OpenSsl.versionString() + " (netty-tcnative)"
+                        : "the JDK's provider (Java " + Runtime.version().feature() + ")",
+                String.join(" and ", protocols), brief(config.sessionTicketRotation()), config.sessionCacheSize(),
+                brief(config.sessionTimeout()), ocsp ? "on" : config.ocspStapling() ? "off (BoringSSL only)" : "off");
         tls.describe("serving");
         long rotation = config.sessionTicketRotation().toMillis();
         tls.housekeeping.scheduleAtFixedRate(tls::rotateTicketKeys, rotation, rotation, TimeUnit.MILLISECONDS);
@@ -92,6 +92,12 @@ public final class Tls implements TlsTermination, AutoCloseable {
         tls.housekeeping.scheduleWithFixedDelay(tls::watch, poll, poll, TimeUnit.MILLISECONDS);
         tls.current.credentials().forEach(c -> tls.scheduleOcsp(c, 0, 0));
         return tls;
+    }
+
+    /** 12h, 90m, 30s: a duration as the config writes it. */
+    private static String brief(java.time.Duration d) {
+        long s = d.toSeconds();
+        return s % 3600 == 0 ? s / 3600 + "h" : s % 60 == 0 ? s / 60 + "m" : s + "s";
     }
 
     private static SslProvider provider(String setting) {
