@@ -117,7 +117,10 @@ public final class Node implements AutoCloseable {
                     publicUrl, stores.analytics(), sessions);
             api.routes(router);
             if (sessions != null) {
-                new Ui(keys, sessions, publicUrl != null && publicUrl.startsWith("https:")).routes(router);
+                // the session cookie is Secure when the UI is only ever reached over HTTPS
+                boolean httpsOnly = (publicUrl != null && publicUrl.startsWith("https:"))
+                        || (config.tls().enabled() && config.tls().redirectHttp());
+                new Ui(keys, sessions, httpsOnly).routes(router);
             }
             router.add("GET", "/{code}", "Follow a short link", redirects::handle);
 

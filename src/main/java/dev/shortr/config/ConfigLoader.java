@@ -85,7 +85,8 @@ public final class ConfigLoader {
         if (!(Boolean) v.get(TLS_ENABLED)) {
             return;
         }
-        if (((Number) v.get(TLS_PORT)).intValue() != 0 && v.get(TLS_PORT).equals(v.get(SERVER_PORT))) {
+        long tlsPort = number(v, TLS_PORT);
+        if (tlsPort != 0 && tlsPort == number(v, SERVER_PORT)) { // parsed values are Long, defaults Integer
             problems.add(TLS_PORT.key + ": " + v.get(TLS_PORT) + " is server.port too; HTTPS needs a port of its own"
                     + where(raw, TLS_PORT));
         }
