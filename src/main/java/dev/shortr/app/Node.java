@@ -5,6 +5,7 @@ import dev.shortr.auth.ApiKeys;
 import dev.shortr.auth.BrowserSession;
 import dev.shortr.auth.Scope;
 import dev.shortr.config.ShortrConfig;
+import dev.shortr.config.TlsConfig;
 import dev.shortr.http.AccessLog;
 import dev.shortr.http.Dispatcher;
 import dev.shortr.http.HttpServer;
@@ -26,7 +27,9 @@ import dev.shortr.visit.ClickQueue;
 import dev.shortr.visit.VisitRecorder;
 import dev.shortr.webhook.WebhookStore;
 import dev.shortr.webhook.Webhooks;
+import dev.shortr.tls.Tls;
 import dev.shortr.ui.Ui;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.EnumSet;
@@ -49,11 +52,12 @@ public final class Node implements AutoCloseable {
     private final Webhooks webhooks;
     private final HttpServer server;
     private final int port;
+    private final Tls tls;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closing = new AtomicBoolean();
 
     private Node(ShortrConfig config, Stores stores, Metrics metrics, ClickAggregator aggregator, Webhooks webhooks,
-                 HttpServer server, int port) {
+                 HttpServer server, int port, Tls tls) {
         this.config = config;
         this.stores = stores;
         this.metrics = metrics;
@@ -61,6 +65,7 @@ public final class Node implements AutoCloseable {
         this.webhooks = webhooks;
         this.server = server;
         this.port = port;
+        this.tls = tls;
     }
 
     /** Opens the store, binds the listener and returns once the node serves. Prints the first admin key once. */
@@ -74,6 +79,7 @@ public final class Node implements AutoCloseable {
         Metrics metrics = new Metrics();
         Stores stores = Stores.open(config.store());
         Webhooks webhooks = null;
+        Tls tls = null;
         try {
             // clicks: hot path -> bounded queue -> one aggregator -> store
             ClickQueue clickQueue = new ClickQueue(config.clicks().queueCapacity());
@@ -112,15 +118,27 @@ public final class Node implements AutoCloseable {
                     publicUrl, stores.analytics(), sessions);
             api.routes(router);
             if (sessions != null) {
-                new Ui(keys, sessions, publicUrl, api.perIpAllowed()).routes(router);
+                // the session cookie is Secure when the UI is only ever reached over HTTPS
+                boolean httpsOnly = (publicUrl != null && publicUrl.startsWith("https:"))
+                        || (config.tls().enabled() && config.tls().redirectHttp());
+                new Ui(keys, sessions, publicUrl, httpsOnly, api.perIpAllowed()).routes(router);
             }
             router.add("GET", "/{code}", "Follow a short link", redirects::handle);
 
             registerMetrics(metrics, clickQueue, aggregator, redirects, api, webhooks, stores);
+
+            // HTTPS beside the cleartext listener: the same routes and fast path behind TLS
+            TlsConfig tc = config.tls();
+            tls = tc.enabled() ? Tls.start(tc, config.store().dataDir(), HttpServer.ALPN) : null;
+            HttpServer.Https https = null;
+            if (tls != null) {
+                https = new HttpServer.Https(tc.port(), tls, tc.hstsHeader(), tc.redirectHttp(), publicUrl);
+                registerTlsMetrics(metrics, tls);
+            }
             HttpServer server = new HttpServer(
                     new HttpServer.Settings(config.server().host(), config.server().port(), config.server().ioThreads(),
                             config.server().maxBodyBytes(), config.server().idleTimeout(), config.server().headerTimeout(),
-                            config.server().maxConnections()),
+                            config.server().maxConnections(), https),
                     new Dispatcher(router, metrics, config.server().serverTiming()), redirects,
                     config.server().accessLog() ? AccessLog.toLogger() : null);
             int port = server.start();
@@ -128,7 +146,7 @@ public final class Node implements AutoCloseable {
             metrics.counter("shortr.http.connections.refused", "Connections turned away because server.maxConnections were open",
                     server, HttpServer::refusedConnections);
             printFirstAdminKey(keys, console); // only once the port is ours, so a failed start mints nothing
-            Node node = new Node(config, stores, metrics, aggregator, webhooks, server, port);
+            Node node = new Node(config, stores, metrics, aggregator, webhooks, server, port, tls);
             Thread.ofVirtual().name("cache-warm").start(() -> {
                 try {
                     redirects.warm();
@@ -169,10 +187,16 @@ public final class Node implements AutoCloseable {
             return node;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            closeQuietly(tls);
             closeQuietly(webhooks);
             closeQuietly(stores);
             throw new IllegalStateException("interrupted while starting", e);
+        } catch (IOException e) {
+            closeQuietly(webhooks);
+            closeQuietly(stores);
+            throw new IllegalStateException("TLS: " + e.getMessage(), e);
         } catch (RuntimeException e) {
+            closeQuietly(tls);
             closeQuietly(webhooks);
             closeQuietly(stores);
             throw e;
@@ -251,6 +275,15 @@ public final class Node implements AutoCloseable {
                 WebhookStore::pending);
     }
 
+    private static void registerTlsMetrics(Metrics m, Tls tls) {
+        m.counter("shortr.tls.ticket.key.rotations", "Session-ticket key rotations", tls, Tls::ticketKeyRotations);
+        m.counter("shortr.tls.certificate.reloads", "Certificate reloads after the PEM files changed", tls, Tls::reloads);
+        m.counter("shortr.tls.certificate.reload.failures", "Changed PEM files that could not be loaded (the old certificates stayed)",
+                tls, Tls::reloadFailures);
+        m.gauge("shortr.tls.ocsp.stapled", "Certificates whose handshakes carry a current OCSP response", tls, Tls::stapled);
+        m.counter("shortr.tls.ocsp.failures", "Failed OCSP fetches (retried)", tls, Tls::ocspFailures);
+    }
+
     /** The webhooks of this node: where click batches go ({@link Webhooks#clicked}) once they are stored. */
     public Webhooks webhooks() {
         return webhooks;
@@ -263,6 +296,11 @@ public final class Node implements AutoCloseable {
 
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** The HTTPS listener's bound port, or -1 when TLS is off. */
+    public int tlsPort() {
+        return server.tlsPort();
     }
 
     /** Blocks until {@link #close()} has run (by a signal or another thread). */
@@ -287,6 +325,7 @@ public final class Node implements AutoCloseable {
         try {
             log.info("shutting down: draining requests for up to {}", config.server().shutdownGrace());
             server.shutdown(config.server().shutdownGrace());
+            closeQuietly(tls);
             aggregator.close();
             webhooks.close(); // after the aggregator, whose last flush may still report clicks
             metrics.close();

@@ -66,10 +66,38 @@ public final class ConfigLoader {
         if (dataDir != null && Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
             problems.add(STORE_DATA_DIR.key + ": " + dataDir + " exists and is not a directory" + where(raw, STORE_DATA_DIR));
         }
+        if (problems.isEmpty()) {
+            tlsProblems(v, raw, problems);
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return build(v);
+    }
+
+    /** Rules across TLS settings, and the certificate files, which must be there before any socket opens. */
+    private static void tlsProblems(Map<Setting, Object> v, Map<Setting, Raw> raw, List<String> problems) {
+        String preload = TlsConfig.preloadProblem((Duration) v.get(TLS_HSTS_MAX_AGE), (Boolean) v.get(TLS_HSTS_INCLUDE_SUBDOMAINS),
+                (Boolean) v.get(TLS_HSTS_PRELOAD));
+        if (preload != null) {
+            problems.add(TLS_HSTS_PRELOAD.key + ": " + preload + where(raw, TLS_HSTS_PRELOAD));
+        }
+        if (!(Boolean) v.get(TLS_ENABLED)) {
+            return;
+        }
+        long tlsPort = number(v, TLS_PORT);
+        if (tlsPort != 0 && tlsPort == number(v, SERVER_PORT)) { // parsed values are Long, defaults Integer
+            problems.add(TLS_PORT.key + ": " + v.get(TLS_PORT) + " is server.port too; HTTPS needs a port of its own"
+                    + where(raw, TLS_PORT));
+        }
+        for (Object entry : (java.util.Collection<?>) v.get(TLS_CERTIFICATES)) {
+            for (String file : entry.toString().split(":")) {
+                Path p = Path.of(file.strip());
+                if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+                    problems.add(TLS_CERTIFICATES.key + ": " + p + " is not a readable file" + where(raw, TLS_CERTIFICATES));
+                }
+            }
+        }
     }
 
     /** The environment of this process: the one place in shortr that reads it. */
@@ -108,7 +136,15 @@ public final class ConfigLoader {
                 new WebhooksConfig((Boolean) v.get(WEBHOOKS_ENABLED), (Duration) v.get(WEBHOOKS_CLICK_WINDOW),
                         integer(v, WEBHOOKS_MAX_ATTEMPTS), (Duration) v.get(WEBHOOKS_BACKOFF_BASE),
                         (Duration) v.get(WEBHOOKS_TIMEOUT), integer(v, WEBHOOKS_CONCURRENCY),
-                        (Duration) v.get(WEBHOOKS_RETENTION), (Boolean) v.get(WEBHOOKS_ALLOW_PRIVATE)));
+                        (Duration) v.get(WEBHOOKS_RETENTION), (Boolean) v.get(WEBHOOKS_ALLOW_PRIVATE)),
+                new TlsConfig((Boolean) v.get(TLS_ENABLED), integer(v, TLS_PORT),
+                        List.copyOf((java.util.Collection<String>) v.get(TLS_CERTIFICATES)), (String) v.get(TLS_PROVIDER),
+                        (String) v.get(TLS_MIN_VERSION),
+                        (Duration) v.get(TLS_HSTS_MAX_AGE), (Boolean) v.get(TLS_HSTS_INCLUDE_SUBDOMAINS),
+                        (Boolean) v.get(TLS_HSTS_PRELOAD), (Boolean) v.get(TLS_REDIRECT_HTTP),
+                        (Duration) v.get(TLS_SESSION_TICKET_ROTATION), integer(v, TLS_SESSION_CACHE_SIZE),
+                        (Duration) v.get(TLS_SESSION_TIMEOUT), (Boolean) v.get(TLS_OCSP_STAPLING),
+                        (Duration) v.get(TLS_RELOAD_INTERVAL)));
     }
 
     private static int integer(Map<Setting, Object> v, Setting s) {

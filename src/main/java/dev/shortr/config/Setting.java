@@ -83,7 +83,26 @@ enum Setting {
     WEBHOOKS_CONCURRENCY("webhooks.concurrency", Kind.INT, Rule.range(1, 1024), c -> c.webhooks().concurrency(), null),
     WEBHOOKS_RETENTION("webhooks.retention", Kind.DURATION, Rule.between(Duration.ofMinutes(1), Duration.ofDays(3650)),
             c -> c.webhooks().retention(), null),
-    WEBHOOKS_ALLOW_PRIVATE("webhooks.allowPrivate", Kind.BOOL, Rule.ANY, c -> c.webhooks().allowPrivate(), null);
+    WEBHOOKS_ALLOW_PRIVATE("webhooks.allowPrivate", Kind.BOOL, Rule.ANY, c -> c.webhooks().allowPrivate(), null),
+
+    TLS_ENABLED("tls.enabled", Kind.BOOL, Rule.ANY, c -> c.tls().enabled(), "SHORTR_TLS"),
+    TLS_PORT("tls.port", Kind.INT, Rule.range(0, 65_535), c -> c.tls().port(), "SHORTR_TLS_PORT"),
+    TLS_CERTIFICATES("tls.certificates", Kind.LIST, Rule.CERTIFICATES, c -> c.tls().certificates(), "SHORTR_TLS_CERTIFICATES"),
+    TLS_PROVIDER("tls.provider", Kind.TEXT, Rule.oneOf("auto", "boringssl", "jdk"), c -> c.tls().provider(), null),
+    TLS_MIN_VERSION("tls.minVersion", Kind.TEXT, Rule.oneOf("TLSv1.2", "TLSv1.3"), c -> c.tls().minVersion(), null),
+    TLS_HSTS_MAX_AGE("tls.hstsMaxAge", Kind.DURATION, Rule.between(Duration.ZERO, Duration.ofDays(2 * 365)),
+            c -> c.tls().hstsMaxAge(), null),
+    TLS_HSTS_INCLUDE_SUBDOMAINS("tls.hstsIncludeSubdomains", Kind.BOOL, Rule.ANY, c -> c.tls().hstsIncludeSubdomains(), null),
+    TLS_HSTS_PRELOAD("tls.hstsPreload", Kind.BOOL, Rule.ANY, c -> c.tls().hstsPreload(), null),
+    TLS_REDIRECT_HTTP("tls.redirectHttp", Kind.BOOL, Rule.ANY, c -> c.tls().redirectHttp(), null),
+    TLS_SESSION_TICKET_ROTATION("tls.sessionTicketRotation", Kind.DURATION, Rule.between(Duration.ofSeconds(1), Duration.ofDays(7)),
+            c -> c.tls().sessionTicketRotation(), null),
+    TLS_SESSION_CACHE_SIZE("tls.sessionCacheSize", Kind.INT, Rule.range(0, 10_000_000), c -> c.tls().sessionCacheSize(), null),
+    TLS_SESSION_TIMEOUT("tls.sessionTimeout", Kind.DURATION, Rule.between(Duration.ofSeconds(1), Duration.ofDays(7)),
+            c -> c.tls().sessionTimeout(), null),
+    TLS_OCSP_STAPLING("tls.ocspStapling", Kind.BOOL, Rule.ANY, c -> c.tls().ocspStapling(), null),
+    TLS_RELOAD_INTERVAL("tls.reloadInterval", Kind.DURATION, Rule.between(Duration.ofMillis(100), Duration.ofHours(1)),
+            c -> c.tls().reloadInterval(), null);
 
     static final Map<String, Setting> BY_KEY = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(s -> s.key, s -> s));
@@ -187,6 +206,18 @@ enum Setting {
                     // not an IDN either: fall through to the problem
                 }
                 return "'" + d + "' is not a domain name (write it as evil.example, without scheme or path)";
+            }
+            return null;
+        };
+
+        /** Each entry {@code CHAIN.pem:KEY.pem}, or one PEM file holding the chain and the key. */
+        Rule CERTIFICATES = v -> {
+            for (Object o : (Collection<?>) v) {
+                String entry = o.toString().strip();
+                String[] parts = entry.split(":", -1);
+                if (parts.length > 2 || java.util.Arrays.stream(parts).anyMatch(String::isBlank)) {
+                    return "'" + entry + "' is not CHAIN.pem:KEY.pem or one PEM file with both";
+                }
             }
             return null;
         };

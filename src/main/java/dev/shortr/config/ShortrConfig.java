@@ -3,10 +3,10 @@ package dev.shortr.config;
 /** The whole configuration of a node. Each component receives only its own sub-record. */
 public record ShortrConfig(ServerConfig server, StoreConfig store, LinksConfig links, RedirectConfig redirect,
                            ClicksConfig clicks, AuthConfig auth, RateLimitConfig rateLimit,
-                           WebhooksConfig webhooks) {
+                           WebhooksConfig webhooks, TlsConfig tls) {
     public ShortrConfig {
         if (server == null || store == null || links == null || redirect == null || clicks == null || auth == null
-                || rateLimit == null || webhooks == null) {
+                || rateLimit == null || webhooks == null || tls == null) {
             throw new IllegalArgumentException("every section of the config is required");
         }
     }
@@ -14,6 +14,6 @@ public record ShortrConfig(ServerConfig server, StoreConfig store, LinksConfig l
     public static ShortrConfig defaults() {
         return new ShortrConfig(ServerConfig.defaults(), StoreConfig.defaults(), LinksConfig.defaults(),
                 RedirectConfig.defaults(), ClicksConfig.defaults(), AuthConfig.defaults(), RateLimitConfig.defaults(),
-                WebhooksConfig.defaults());
+                WebhooksConfig.defaults(), TlsConfig.defaults());
     }
 }

@@ -34,6 +34,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final HttpServer server;
     private final int maxBody;
     private final AccessLog accessLog;
+    private final boolean secure;
+    /** Non-null on the cleartext listener while HTTPS is on and cleartext redirects to it. */
+    private final ToHttps toHttps;
 
     private final ArrayDeque<Object> backlog = new ArrayDeque<>();
     private HttpRequest pending;
@@ -45,10 +48,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean skipContent;
     private boolean busy;
 
-    ConnectionHandler(HttpServer server, int maxBody, AccessLog accessLog) {
+    /**
+     * @param secure  the connection is HTTPS
+     * @param toHttps answers cleartext requests with a redirect to HTTPS, or null
+     */
+    ConnectionHandler(HttpServer server, int maxBody, AccessLog accessLog, boolean secure, ToHttps toHttps) {
         this.server = server;
         this.accessLog = accessLog;
         this.maxBody = maxBody;
+        this.secure = secure;
+        this.toHttps = toHttps;
     }
 
     /** Nothing half-read, nothing being answered, nothing waiting: the fast front may take over again. */
@@ -159,6 +168,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         int q = uri.indexOf('?');
         String path = q < 0 ? uri : uri.substring(0, q);
         String rawQuery = q < 0 ? null : uri.substring(q + 1);
+        if (toHttps != null && !ToHttps.exempt(path)) {
+            writeReply(ctx, toHttps.reply(req.headers().get(HttpHeaderNames.HOST), uri, ctx.channel().localAddress()),
+                    keepAlive, req.method() == HttpMethod.HEAD);
+            return;
+        }
         Map<String, List<String>> params;
         try {
             params = rawQuery == null ? Map.of()
@@ -168,10 +182,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                     .toReply(path), keepAlive, req.method() == HttpMethod.HEAD);
             return;
         }
-        Request request = new Request(req.method().name(), path, rawQuery, params, req.headers(), bytes,
-                (InetSocketAddress) ctx.channel().remoteAddress(), Map.of());
         boolean head = req.method() == HttpMethod.HEAD;
         boolean ka = keepAlive;
+        Request request = new Request(req.method().name(), path, rawQuery, params, req.headers(), bytes,
+                (InetSocketAddress) ctx.channel().remoteAddress(), secure, Map.of());
         if (!server.tryEnter()) {
             writeReply(ctx, Problem.of(503, "overloaded", "Overloaded", "too many requests in flight; retry shortly")
                     .withHeaders(Map.of("retry-after", "1")).toReply(path), ka, head);

@@ -20,7 +20,7 @@ import io.netty.handler.codec.http.HttpRequestDecoder;
 final class FastFront extends ChannelInboundHandlerAdapter {
     private final FastPath fastPath;
     private final AccessLog accessLog;
-    private final RequestHead head = new RequestHead();
+    private final RequestHead head;
     private Decoder decoder;
     private ConnectionHandler handler;
     private ChannelHandlerContext objects;
@@ -35,13 +35,14 @@ final class FastFront extends ChannelInboundHandlerAdapter {
     /** Armed while part of a request head is here and the rest is not. */
     private io.netty.util.concurrent.ScheduledFuture<?> headDeadline;
 
-    FastFront(FastPath fastPath, AccessLog accessLog) {
-        this(fastPath, accessLog, null, 0);
-    }
-
-    FastFront(FastPath fastPath, AccessLog accessLog, HttpServer server, long headerTimeoutNanos) {
+    /**
+     * @param responseHeaders header lines every fast answer carries ({@link RequestHead#responseHeaders()})
+     * @param server          told when it drains (shutdown), or null
+     */
+    FastFront(FastPath fastPath, AccessLog accessLog, byte[] responseHeaders, HttpServer server, long headerTimeoutNanos) {
         this.fastPath = fastPath;
         this.accessLog = accessLog;
+        this.head = new RequestHead(responseHeaders);
         this.server = server;
         this.headerTimeoutNanos = headerTimeoutNanos;
     }

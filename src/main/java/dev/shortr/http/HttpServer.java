@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -20,11 +21,13 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -34,8 +37,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP/1.1 listener: Netty with native epoll where available, {@code TCP_NODELAY}, idle timeouts, and a
- * bounded number of requests in flight on virtual threads. {@link #close} is graceful: stop accepting, let
+ * The HTTP/1.1 listeners: cleartext, and HTTPS beside it when configured, on the same event loops and in front
+ * of the same chain (so every route and the redirect fast path work over both). Netty with native epoll where
+ * available, {@code TCP_NODELAY}, idle timeouts, and a bounded number of requests in flight on virtual threads. {@link #close} is graceful: stop accepting, let
  * in-flight requests finish within the grace period, then close every connection.
  */
 public final class HttpServer implements AutoCloseable {
@@ -44,6 +48,11 @@ public final class HttpServer implements AutoCloseable {
     static final String HANDLER = "shortr";
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
     private static final int MAX_IN_FLIGHT = 2048;
+    private static final byte[] NO_HEADERS = new byte[0];
+    private static final HttpDecoderConfig DECODER_CONFIG = new HttpDecoderConfig()
+            .setMaxInitialLineLength(16 * 1024)
+            .setMaxHeaderSize(16 * 1024)
+            .setMaxChunkSize(64 * 1024);
 
     static {
         // leak tracking records a stack trace for a sample of buffers: a debugging aid, not for production;
@@ -53,12 +62,26 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    /** Listener settings; a subset of the node config so this package stays free of it. */
+    /**
+     * The application protocols the HTTPS listener offers in ALPN, most preferred first; a client that offers
+     * none gets HTTP/1.1. HTTP/2 adds {@code h2} in front, and a case to {@link Alpn#configurePipeline}.
+     */
+    public static final List<String> ALPN = List.of(ApplicationProtocolNames.HTTP_1_1);
+
+    /**
+     * Listener settings; a subset of the node config so this package stays free of it.
+     *
+     * @param https the HTTPS listener beside the cleartext one, or null for none
+     */
     public record Settings(String host, int port, int ioThreads, int maxBodyBytes, Duration idleTimeout, Duration headerTimeout,
-                           int maxConnections) {
+                           int maxConnections, Https https) {
         /** With the defaults for the newer limits (tests, tools). */
         public Settings(String host, int port, int ioThreads, int maxBodyBytes, Duration idleTimeout) {
-            this(host, port, ioThreads, maxBodyBytes, idleTimeout, Duration.ofSeconds(10), 10_000);
+            this(host, port, ioThreads, maxBodyBytes, idleTimeout, null);
+        }
+
+        public Settings(String host, int port, int ioThreads, int maxBodyBytes, Duration idleTimeout, Https https) {
+            this(host, port, ioThreads, maxBodyBytes, idleTimeout, Duration.ofSeconds(10), 10_000, https);
         }
     }
 
@@ -68,6 +91,17 @@ public final class HttpServer implements AutoCloseable {
     private final AtomicInteger open = new AtomicInteger();
     private final java.util.concurrent.atomic.LongAdder refused = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean draining;
+
+    /**
+     * The HTTPS listener: the same routes and fast path behind TLS.
+     *
+     * @param port              0 binds an ephemeral port
+     * @param tls               makes each connection's TLS handler
+     * @param hsts              the {@code Strict-Transport-Security} value for every HTTPS answer, or null for none
+     * @param redirectCleartext the cleartext listener answers 308 to HTTPS (except health checks and ACME challenges)
+     * @param publicUrl         the redirects' base when it is an https URL; else the request's host and this port
+     */
+    public record Https(int port, TlsTermination tls, String hsts, boolean redirectCleartext, String publicUrl) {}
 
     private final Settings settings;
     private final Dispatcher dispatcher;
@@ -79,6 +113,8 @@ public final class HttpServer implements AutoCloseable {
     private EventLoopGroup boss;
     private EventLoopGroup loops;
     private Channel listener;
+    private Channel tlsListener;
+    private int tlsPort = -1;
 
     private final AccessLog accessLog;
 
@@ -90,19 +126,45 @@ public final class HttpServer implements AutoCloseable {
         this.fastPath = fastPath;
     }
 
-    /** Binds and returns the bound port. */
+    /** Binds the cleartext listener (and the HTTPS one, when configured) and returns the cleartext port. */
     public int start() throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         boss = new MultiThreadIoEventLoopGroup(1, io);
         loops = new MultiThreadIoEventLoopGroup(settings.ioThreads(), io);
-        long idleSeconds = Math.max(1, settings.idleTimeout().toSeconds());
-        long headerTimeoutNanos = settings.headerTimeout().toNanos();
-        HttpDecoderConfig decoder = new HttpDecoderConfig()
-                .setMaxInitialLineLength(16 * 1024)
-                .setMaxHeaderSize(16 * 1024)
-                .setMaxChunkSize(64 * 1024);
+        Https https = settings.https();
+        ToHttps toHttps = null;
+        try {
+            if (https != null) {
+                // HTTPS first: the cleartext redirects name its port, which may be an ephemeral one
+                tlsListener = bind(channelType, https.port(), secureChannel(https));
+                tlsPort = ((InetSocketAddress) tlsListener.localAddress()).getPort();
+                toHttps = https.redirectCleartext() ? new ToHttps(https.publicUrl(), tlsPort) : null;
+            }
+            listener = bind(channelType, settings.port(), cleartextChannel(toHttps));
+        } catch (IllegalStateException e) {
+            channels.close().awaitUninterruptibly();
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+        loops.scheduleAtFixedRate(HttpDate::refresh, 1000 - System.currentTimeMillis() % 1000, 1000, TimeUnit.MILLISECONDS);
+        int port = ((InetSocketAddress) listener.localAddress()).getPort();
+        log.info("listening on http://{}:{} ({} transport, {} event-loop threads){}", settings.host(), port,
+                epoll ? "epoll" : "nio", settings.ioThreads(), tlsListener == null ? ""
+                        : " and https://" + settings.host() + ":" + tlsPort
+                        + (https.redirectCleartext() ? "; cleartext requests are redirected to HTTPS" : ""));
+        return port;
+    }
+
+    /** The HTTPS listener's bound port, or -1 when there is none. */
+    public int tlsPort() {
+        return tlsPort;
+    }
+
+    private Channel bind(Class<? extends ServerChannel> channelType, int port, ChannelInitializer<SocketChannel> init)
+            throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, loops)
                 .channel(channelType)
@@ -110,48 +172,82 @@ public final class HttpServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        if (open.incrementAndGet() > settings.maxConnections() || draining) {
-                            // over the limit: a short answer and the door, before a byte of it is read
-                            refused.increment();
-                            ch.closeFuture().addListener(f -> open.decrementAndGet());
-                            ch.config().setAutoRead(false);
-                            ch.writeAndFlush(Unpooled.wrappedBuffer(BUSY)).addListener(ChannelFutureListener.CLOSE);
-                            return;
-                        }
-                        ch.closeFuture().addListener(f -> open.decrementAndGet());
-                        channels.add(ch);
-                        ch.pipeline()
-                                // reader-idle only: tracking writes too would allocate a promise per response
-                                .addLast("idle", new IdleStateHandler(idleSeconds, 0, 0, TimeUnit.SECONDS))
-                                .addLast("fast", new FastFront(fastPath, accessLog, HttpServer.this, headerTimeoutNanos))
-                                .addLast(DECODER, new FastFront.Decoder(decoder))
-                                .addLast("encoder", new HttpResponseEncoder())
-                                .addLast(HANDLER, new ConnectionHandler(HttpServer.this, settings.maxBodyBytes(), accessLog));
-                    }
-                });
-        io.netty.channel.ChannelFuture bound = b.bind(new InetSocketAddress(settings.host(), settings.port())).await();
+                .childHandler(init);
+        io.netty.channel.ChannelFuture bound = b.bind(new InetSocketAddress(settings.host(), port)).await();
         if (!bound.isSuccess()) {
-            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             String why = bound.cause() == null ? "unknown error" : bound.cause().getMessage();
             if (why != null && why.contains("Address already in use")) {
                 why = "address already in use";
             }
-            throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + why);
+            throw new IllegalStateException("cannot listen on " + settings.host() + ":" + port + ": " + why);
         }
-        listener = bound.channel();
-        channels.add(listener);
-        loops.scheduleAtFixedRate(HttpDate::refresh, 1000 - System.currentTimeMillis() % 1000, 1000, TimeUnit.MILLISECONDS);
-        int port = ((InetSocketAddress) listener.localAddress()).getPort();
-        log.info("listening on http://{}:{} ({} transport, {} event-loop threads)", settings.host(), port,
-                epoll ? "epoll" : "nio", settings.ioThreads());
-        return port;
+        channels.add(bound.channel());
+        return bound.channel();
     }
 
-    /** Open connections now. */
+    private long idleSeconds() {
+        return Math.max(1, settings.idleTimeout().toSeconds());
+    }
+
+    private ChannelInitializer<SocketChannel> cleartextChannel(ToHttps toHttps) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                if (!admit(ch)) {
+                    return;
+                }
+                // reader-idle only: tracking writes too would allocate a promise per response
+                ch.pipeline().addLast("idle", new IdleStateHandler(idleSeconds(), 0, 0, TimeUnit.SECONDS));
+                addHttp1(ch.pipeline(), toHttps == null ? fastPath : toHttps, NO_HEADERS, null, false, toHttps);
+            }
+        };
+    }
+
+    private ChannelInitializer<SocketChannel> secureChannel(Https https) {
+        Hsts hsts = https.hsts() == null ? null : new Hsts(https.hsts());
+        byte[] hstsLine = hsts == null ? NO_HEADERS : hsts.line();
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                if (!admit(ch)) {
+                    return;
+                }
+                // the idle timer goes first so that it also ends connections stuck in their handshake
+                ch.pipeline().addLast("idle", new IdleStateHandler(idleSeconds(), 0, 0, TimeUnit.SECONDS))
+                        .addLast("tls", https.tls().newHandler(ch))
+                        .addLast("alpn", new Alpn(pipeline -> addHttp1(pipeline, fastPath, hstsLine, hsts, true, null)));
+            }
+        };
+    }
+
+    /**
+     * Counts a new connection, and turns it away, with a short 503 before a byte of it is read, when
+     * {@link Settings#maxConnections} are open or a shutdown has begun. True when it may be served.
+     */
+    private boolean admit(SocketChannel ch) {
+        ch.closeFuture().addListener(f -> open.decrementAndGet());
+        if (open.incrementAndGet() > settings.maxConnections() || draining) {
+            refused.increment();
+            ch.config().setAutoRead(false);
+            ch.writeAndFlush(Unpooled.wrappedBuffer(BUSY)).addListener(ChannelFutureListener.CLOSE);
+            return false;
+        }
+        channels.add(ch);
+        return true;
+    }
+
+    /** The HTTP/1.1 chain both listeners run: the fast front, Netty's codec, and the connection handler. */
+    private void addHttp1(ChannelPipeline p, FastPath fast, byte[] responseHeaders, Hsts hsts, boolean secure, ToHttps toHttps) {
+        p.addLast("fast", new FastFront(fast, accessLog, responseHeaders, this, settings.headerTimeout().toNanos()))
+                .addLast(DECODER, new FastFront.Decoder(DECODER_CONFIG))
+                .addLast("encoder", new HttpResponseEncoder());
+        if (hsts != null) {
+            p.addLast("hsts", hsts);
+        }
+        p.addLast(HANDLER, new ConnectionHandler(this, settings.maxBodyBytes(), accessLog, secure, toHttps));
+    }
+
+    /** Open connections now, on both listeners. */
     public int connections() {
         return open.get();
     }
@@ -193,9 +289,12 @@ public final class HttpServer implements AutoCloseable {
         if (listener != null) {
             listener.close().awaitUninterruptibly();
         }
+        if (tlsListener != null) {
+            tlsListener.close().awaitUninterruptibly();
+        }
         // keep-alive connections with nothing in progress go now; the others once their answer is out
         for (Channel ch : channels) {
-            if (ch != listener) {
+            if (ch != listener && ch != tlsListener) {
                 ch.eventLoop().execute(() -> {
                     FastFront front = ch.pipeline().get(FastFront.class);
                     if (front != null && front.quiet()) {

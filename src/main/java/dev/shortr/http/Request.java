@@ -10,10 +10,12 @@ import java.util.Map;
  *
  * @param path       the decoded-free raw path, without query
  * @param query      decoded query parameters (first value wins for {@link #param})
+ * @param secure     true when the request came over HTTPS
  * @param pathParams values captured by the route pattern
  */
 public record Request(String method, String path, String rawQuery, Map<String, List<String>> query,
-                      HttpHeaders headers, byte[] body, InetSocketAddress remote, Map<String, String> pathParams) {
+                      HttpHeaders headers, byte[] body, InetSocketAddress remote, boolean secure,
+                      Map<String, String> pathParams) {
 
     public String param(String name) {
         List<String> v = query.get(name);
@@ -39,9 +41,9 @@ public record Request(String method, String path, String rawQuery, Map<String, L
         }
         String host = header("host");
         if (host != null && !host.isEmpty() && host.length() <= 261 && host.chars().allMatch(Request::hostChar)) {
-            return "http://" + host;
+            return (secure ? "https://" : "http://") + host;
         }
-        return "http://localhost";
+        return secure ? "https://localhost" : "http://localhost";
     }
 
     private static boolean hostChar(int c) {
@@ -54,6 +56,6 @@ public record Request(String method, String path, String rawQuery, Map<String, L
     }
 
     Request withPathParams(Map<String, String> params) {
-        return new Request(method, path, rawQuery, query, headers, body, remote, params);
+        return new Request(method, path, rawQuery, query, headers, body, remote, secure, params);
     }
 }

@@ -48,6 +48,16 @@ public final class RequestHead {
     private int headerCount;
     private String path;
     private final PathView pathView = new PathView();
+    private final byte[] responseHeaders;
+
+    RequestHead() {
+        this(new byte[0]);
+    }
+
+    /** @param responseHeaders what {@link #responseHeaders()} returns for every request on this connection */
+    RequestHead(byte[] responseHeaders) {
+        this.responseHeaders = responseHeaders;
+    }
 
     /**
      * Parses the head starting at {@code buf}'s reader index. Returns the index just past the head's final
@@ -284,6 +294,15 @@ public final class RequestHead {
             }
         }
         return null;
+    }
+
+    /**
+     * Header lines every response on this connection carries, ready to write after a response's last header
+     * value: each is CRLF, name, colon, value (HTTPS: {@code Strict-Transport-Security}). Empty on cleartext.
+     * Do not modify.
+     */
+    public byte[] responseHeaders() {
+        return responseHeaders;
     }
 
     public InetSocketAddress remote() {

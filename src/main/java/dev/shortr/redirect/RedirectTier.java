@@ -184,7 +184,8 @@ public final class RedirectTier implements FastPath {
         }
         count(t.status().code(), head);
         recordClick(t, now, head, req);
-        writeRedirect(wire, t, t.forwardQuery() ? req.rawQuery() : null, now, req.keepAlive(), req.http10(), start);
+        writeRedirect(wire, t, t.forwardQuery() ? req.rawQuery() : null, now, req.keepAlive(), req.http10(), req.responseHeaders(),
+                start);
         return t.status().code();
     }
 
@@ -193,11 +194,12 @@ public final class RedirectTier implements FastPath {
      * response encoder: no response object, no header map, no per-request garbage beyond the request's own.
      */
     private void writeRedirect(ChannelHandlerContext wire, Entry.Target t, String rawQuery, long now, boolean keepAlive,
-                               boolean http10, long start) {
+                               boolean http10, byte[] connectionHeaders, long start) {
         CharSequence cc = cacheControl(t, now);
         byte[] date = HttpDate.bytes();
         boolean forward = t.forwardQuery() && rawQuery != null && !rawQuery.isEmpty();
-        int size = 200 + t.location.length + cc.length() + date.length + (forward ? rawQuery.length() + 1 : 0);
+        int size = 200 + t.location.length + cc.length() + date.length + connectionHeaders.length
+                + (forward ? rawQuery.length() + 1 : 0);
         ByteBuf buf = wire.alloc().ioBuffer(size);
         buf.writeBytes(Wire.STATUS_AND_LOCATION[Wire.slot(t.status().code())]);
         if (forward) {
@@ -209,6 +211,7 @@ public final class RedirectTier implements FastPath {
         ByteBufUtil.writeAscii(buf, cc);
         buf.writeBytes(Wire.FIXED);
         buf.writeBytes(date);
+        buf.writeBytes(connectionHeaders); // HSTS on HTTPS; nothing on cleartext
         if (start != 0) {
             buf.writeBytes(Wire.SERVER_TIMING);
             Wire.writeMillis(buf, System.nanoTime() - start);

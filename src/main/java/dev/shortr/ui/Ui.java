@@ -41,14 +41,15 @@ public final class Ui {
     private final byte[] shell;
 
     /**
-     * @param publicUrl the configured public URL, or null; when it is https the session cookie is {@code Secure}
-     *                  (and {@code __Host-})
+     * @param publicUrl the configured public URL, or null
+     * @param httpsOnly the UI is only ever reached over HTTPS: the session cookie is {@code Secure} (and {@code __Host-})
      */
-    public Ui(ApiKeys keys, BrowserSession sessions, String publicUrl, java.util.function.Predicate<String> perIpAllowed) {
+    public Ui(ApiKeys keys, BrowserSession sessions, String publicUrl, boolean httpsOnly,
+              java.util.function.Predicate<String> perIpAllowed) {
         this.perIpAllowed = perIpAllowed;
         this.keys = keys;
         this.sessions = sessions;
-        this.secureCookies = publicUrl != null && publicUrl.startsWith("https:");
+        this.secureCookies = httpsOnly;
         this.publicOrigin = publicUrl == null ? null : java.net.URI.create(publicUrl).getScheme() + "://"
                 + java.net.URI.create(publicUrl).getRawAuthority();
         this.assets = Assets.load(Map.of(

@@ -67,6 +67,36 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void tlsIsConfiguredLikeEverythingElse() throws IOException {
+        Path chain = Files.writeString(dir.resolve("sho.rt.pem"), "x");
+        Path key = Files.writeString(dir.resolve("sho.rt.key"), "x");
+        Path both = Files.writeString(dir.resolve("go.pem"), "x");
+        Path f = yaml("tls: { enabled: true, port: 443, certificates: [\"" + chain + ":" + key + "\", \"" + both + "\"], "
+                + "minVersion: TLSv1.3, hstsMaxAge: 8760h, hstsIncludeSubdomains: true, hstsPreload: true, sessionTicketRotation: 6h }\n");
+        ShortrConfig c = ConfigLoader.load(f, Map.of("SHORTR_TLS_PROVIDER", "jdk"), Map.of("tls.redirectHttp", "false"));
+        assertThat(c.tls()).isEqualTo(new TlsConfig(true, 443, List.of(chain + ":" + key, both.toString()), "jdk", "TLSv1.3",
+                Duration.ofDays(365), true, true, false, Duration.ofHours(6), 20_480, Duration.ofHours(12), true, Duration.ofSeconds(2)));
+        assertThat(c.tls().hstsHeader()).isEqualTo("max-age=31536000; includeSubDomains; preload");
+        assertThat(TlsConfig.defaults().hstsHeader()).isEqualTo("max-age=31536000");
+    }
+
+    @Test
+    void badTlsSettingsAreAllListedBeforeAnySocketOpens() {
+        Path missing = dir.resolve("missing.pem");
+        assertThat(problems(null, Map.of("SHORTR_TLS", "true", "SHORTR_TLS_PORT", "8080", "SHORTR_TLS_CERTIFICATES",
+                missing + ",a:b:c", "SHORTR_TLS_MIN_VERSION", "TLSv1.1", "SHORTR_TLS_HSTS_PRELOAD", "true"), Map.of()))
+                .containsExactlyInAnyOrder(
+                        "tls.certificates: 'a:b:c' is not CHAIN.pem:KEY.pem or one PEM file with both (SHORTR_TLS_CERTIFICATES)",
+                        "tls.minVersion: must be one of TLSv1.2, TLSv1.3, got 'TLSv1.1' (SHORTR_TLS_MIN_VERSION)");
+        assertThat(problems(null, Map.of("SHORTR_TLS", "true", "SHORTR_TLS_PORT", "8080", "SHORTR_TLS_CERTIFICATES",
+                missing.toString(), "SHORTR_TLS_HSTS_PRELOAD", "true"), Map.of()))
+                .containsExactlyInAnyOrder(
+                        "tls.hstsPreload: needs tls.hstsIncludeSubdomains: true (preload lists refuse a policy without it) (SHORTR_TLS_HSTS_PRELOAD)",
+                        "tls.port: 8080 is server.port too; HTTPS needs a port of its own (SHORTR_TLS_PORT)",
+                        "tls.certificates: " + missing + " is not a readable file (SHORTR_TLS_CERTIFICATES)");
+    }
+
+    @Test
     void badWebhookSettingsAreAllListed() {
         assertThat(problems(null, Map.of("SHORTR_WEBHOOKS_MAX_ATTEMPTS", "0", "SHORTR_WEBHOOKS_CLICK_WINDOW", "5ms",
                 "SHORTR_WEBHOOKS_TIMEOUT", "10m", "SHORTR_WEBHOOKS_CONCURRENCY", "0", "SHORTR_WEBHOOKS_BACKOFF_BASE", "2h",

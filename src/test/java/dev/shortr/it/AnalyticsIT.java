@@ -50,7 +50,7 @@ class AnalyticsIT {
         node = TestNode.start(data, c -> new ShortrConfig(c.server(), c.store(), c.links(), c.redirect(),
                 new ClicksConfig(true, 1 << 18, Duration.ofMillis(50), 50_000,
                         new AnalyticsConfig(true, "anonymised", true, false, 30, true, geo, Duration.ofMillis(50))),
-                c.auth(), c.rateLimit(), c.webhooks()));
+                c.auth(), c.rateLimit(), c.webhooks(), c.tls()));
     }
 
     @AfterAll

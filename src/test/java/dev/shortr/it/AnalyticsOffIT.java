@@ -25,7 +25,7 @@ class AnalyticsOffIT {
         node = TestNode.start(data, c -> new ShortrConfig(c.server(), c.store(), c.links(), c.redirect(),
                 new ClicksConfig(true, 1 << 16, Duration.ofMillis(50), 50_000,
                         new AnalyticsConfig(true, "full", false, true, 30, true, "none", Duration.ofMillis(50), false)),
-                c.auth(), c.rateLimit(), c.webhooks()));
+                c.auth(), c.rateLimit(), c.webhooks(), c.tls()));
     }
 
     @AfterAll

@@ -177,7 +177,7 @@ class AuthIT {
         @BeforeAll
         void start(@TempDir Path anonData) {
             open = TestNode.start(anonData, c -> new ShortrConfig(c.server(), c.store(), c.links(), c.redirect(), c.clicks(),
-                    new AuthConfig(true), new RateLimitConfig(true, 6000, 12000, 3), c.webhooks()));
+                    new AuthConfig(true), new RateLimitConfig(true, 6000, 12000, 3), c.webhooks(), c.tls()));
         }
 
         @AfterAll

@@ -43,7 +43,7 @@ class BadInputIT {
             ServerConfig s = c.server();
             return new ShortrConfig(new ServerConfig(s.host(), s.port(), s.ioThreads(), s.publicUrl(), MAX_BODY,
                     s.accessLog(), s.idleTimeout(), s.shutdownGrace(), s.backgroundNice(), s.ui(), s.headerTimeout(), s.maxConnections(), s.serverTiming()), c.store(), c.links(), c.redirect(), c.clicks(),
-                    c.auth(), c.rateLimit(), c.webhooks());
+                    c.auth(), c.rateLimit(), c.webhooks(), c.tls());
         });
         node.createLink("abc123", "https://example.com/existing", null);
     }

@@ -80,7 +80,7 @@ class ClicksIT {
         ShortrConfig slow = TestNode.config(dir);
         slow = new ShortrConfig(slow.server(), slow.store(), slow.links(), slow.redirect(),
                 new ClicksConfig(true, 65_536, Duration.ofSeconds(30), 50_000), slow.auth(), slow.rateLimit(),
-                slow.webhooks());
+                slow.webhooks(), slow.tls());
         TestNode first = TestNode.start(slow, null);
         String adminKey = first.adminKey();
         long shutdownMs;

@@ -31,7 +31,7 @@ class ConnectionLimitsIT {
             ServerConfig s = c.server();
             return new ShortrConfig(new ServerConfig(s.host(), s.port(), s.ioThreads(), s.publicUrl(), s.maxBodyBytes(), s.accessLog(),
                     s.idleTimeout(), s.shutdownGrace(), s.backgroundNice(), s.ui(), headerTimeout, maxConnections, serverTiming),
-                    c.store(), c.links(), c.redirect(), c.clicks(), c.auth(), c.rateLimit(), c.webhooks());
+                    c.store(), c.links(), c.redirect(), c.clicks(), c.auth(), c.rateLimit(), c.webhooks(), c.tls());
         };
     }
 

@@ -76,7 +76,7 @@ class LinksApiIT {
         try (TestNode sho = TestNode.start(dir, c -> new dev.shortr.config.ShortrConfig(new dev.shortr.config.ServerConfig(
                 c.server().host(), 0, 1, "https://sho.rt", c.server().maxBodyBytes(), false, c.server().idleTimeout(),
                 c.server().shutdownGrace(), 0, true, c.server().headerTimeout(), c.server().maxConnections(), c.server().serverTiming()), c.store(), c.links(), c.redirect(), c.clicks(), c.auth(), c.rateLimit(),
-                c.webhooks()))) {
+                c.webhooks(), c.tls()))) {
             JsonNode link = sho.createLink("pub001", "https://example.com/public", null);
             assertThat(link.get("shortUrl").asText()).isEqualTo("https://sho.rt/pub001");
             assertThat(parse(sho.admin("GET", "/api/v1/links/pub001", null).body()).get("shortUrl").asText()).isEqualTo("https://sho.rt/pub001");

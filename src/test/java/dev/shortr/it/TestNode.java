@@ -41,16 +41,30 @@ final class TestNode implements AutoCloseable {
     private final Node node;
     private final String adminKey;
     private final Path dataDir;
-    private final HttpClient http = HttpClient.newBuilder()
+    private HttpClient http = HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER)
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
+    /** Where this class's own requests go: cleartext, or HTTPS after {@link #overHttps}. */
+    private String base;
 
     private TestNode(Node node, String adminKey, Path dataDir) {
         this.node = node;
         this.adminKey = adminKey;
         this.dataDir = dataDir;
+        this.base = node.baseUrl();
+    }
+
+    /**
+     * Sends this class's requests ({@link #get}, {@link #api}, {@link #metric}, ...) to the HTTPS listener at
+     * 127.0.0.1, trusting what {@code trust} trusts (the certificate must name 127.0.0.1); returns this node.
+     */
+    TestNode overHttps(javax.net.ssl.SSLContext trust) {
+        http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).sslContext(trust).build();
+        base = "https://127.0.0.1:" + node.tlsPort();
+        return this;
     }
 
     /**
@@ -72,7 +86,8 @@ final class TestNode implements AutoCloseable {
                 d.rateLimit(),
                 // short enough that retries and click windows pass within a test
                 new WebhooksConfig(true, Duration.ofMillis(200), 4, Duration.ofMillis(50), Duration.ofSeconds(2), 4,
-                        Duration.ofDays(1), true));
+                        Duration.ofDays(1), true),
+                d.tls());
     }
 
     static TestNode start(Path dataDir) {
@@ -114,6 +129,27 @@ final class TestNode implements AutoCloseable {
         return node.port();
     }
 
+    /** The HTTPS listener's port, or -1 when TLS is off. */
+    int tlsPort() {
+        return node.tlsPort();
+    }
+
+    /**
+     * A config tweak that turns TLS on at an ephemeral port with {@code certificates} ({@code chain:key} entries),
+     * then applies {@code more} to the TLS settings.
+     */
+    static UnaryOperator<ShortrConfig> tls(java.util.List<String> certificates, UnaryOperator<dev.shortr.config.TlsConfig> more) {
+        return c -> {
+            dev.shortr.config.TlsConfig d = dev.shortr.config.TlsConfig.defaults();
+            dev.shortr.config.TlsConfig t = more.apply(new dev.shortr.config.TlsConfig(true, 0, certificates, d.provider(),
+                    d.minVersion(), d.hstsMaxAge(), d.hstsIncludeSubdomains(), d.hstsPreload(), d.redirectHttp(),
+                    d.sessionTicketRotation(), d.sessionCacheSize(), d.sessionTimeout(), d.ocspStapling(),
+                    java.time.Duration.ofMillis(200)));
+            return new ShortrConfig(c.server(), c.store(), c.links(), c.redirect(), c.clicks(), c.auth(), c.rateLimit(),
+                    c.webhooks(), t);
+        };
+    }
+
     /** The node's webhooks, to report click batches as the click aggregator would. */
     Webhooks webhooks() {
         return node.webhooks();
@@ -132,7 +168,7 @@ final class TestNode implements AutoCloseable {
     }
 
     URI uri(String pathAndQuery) {
-        return URI.create(baseUrl() + pathAndQuery);
+        return URI.create(base + pathAndQuery);
     }
 
     HttpRequest.Builder request(String pathAndQuery) {

@@ -188,7 +188,7 @@ class WebUiIT {
             var s = c.server();
             return new dev.shortr.config.ShortrConfig(new dev.shortr.config.ServerConfig(s.host(), s.port(), s.ioThreads(), s.publicUrl(),
                     s.maxBodyBytes(), s.accessLog(), s.idleTimeout(), s.shutdownGrace(), s.backgroundNice(), false, s.headerTimeout(), s.maxConnections(), s.serverTiming()), c.store(), c.links(),
-                    c.redirect(), c.clicks(), c.auth(), c.rateLimit(), c.webhooks());
+                    c.redirect(), c.clicks(), c.auth(), c.rateLimit(), c.webhooks(), c.tls());
         })) {
             assertThat(off.get("/ui").statusCode()).isEqualTo(404);
             assertThat(off.get("/ui/session").statusCode()).isEqualTo(404);

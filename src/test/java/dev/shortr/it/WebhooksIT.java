@@ -233,7 +233,7 @@ class WebhooksIT {
         ShortrConfig config = TestNode.config(dir);
         config = new ShortrConfig(config.server(), config.store(), config.links(), config.redirect(), config.clicks(),
                 config.auth(), config.rateLimit(), new WebhooksConfig(true, Duration.ofMillis(200), 10, Duration.ofMillis(20),
-                        Duration.ofSeconds(2), 4, Duration.ofDays(1), true));
+                        Duration.ofSeconds(2), 4, Duration.ofDays(1), true), config.tls());
         try (Receiver receiver = new Receiver()) {
             TestNode first = TestNode.start(config, null);
             String adminKey = first.adminKey();

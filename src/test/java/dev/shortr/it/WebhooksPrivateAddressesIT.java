@@ -28,7 +28,7 @@ class WebhooksPrivateAddressesIT {
         WebhooksConfig w = c.webhooks();
         return new ShortrConfig(c.server(), c.store(), c.links(), c.redirect(), c.clicks(), c.auth(), c.rateLimit(),
                 new WebhooksConfig(w.enabled(), w.clickWindow(), w.maxAttempts(), w.backoffBase(), w.timeout(), w.concurrency(),
-                        w.retention(), false));
+                        w.retention(), false), c.tls());
     }
 
     private static int endpoints() {
