@@ -4,9 +4,11 @@ import dev.shortr.api.Api;
 import dev.shortr.auth.ApiKeys;
 import dev.shortr.auth.BrowserSession;
 import dev.shortr.auth.Scope;
+import dev.shortr.config.Http2Config;
 import dev.shortr.config.ShortrConfig;
 import dev.shortr.http.AccessLog;
 import dev.shortr.http.Dispatcher;
+import dev.shortr.http.Http2Limits;
 import dev.shortr.http.HttpServer;
 import dev.shortr.http.Router;
 import dev.shortr.link.CodeGenerator;
@@ -120,7 +122,7 @@ public final class Node implements AutoCloseable {
                     new HttpServer.Settings(config.server().host(), config.server().port(), config.server().ioThreads(),
                             config.server().maxBodyBytes(), config.server().idleTimeout()),
                     new Dispatcher(router, metrics), redirects,
-                    config.server().accessLog() ? AccessLog.toLogger() : null);
+                    config.server().accessLog() ? AccessLog.toLogger() : null, http2Limits(config.server().http2()));
             int port = server.start();
             printFirstAdminKey(keys, console); // only once the port is ours, so a failed start mints nothing
             Node node = new Node(config, stores, metrics, aggregator, webhooks, server, port);
@@ -172,6 +174,12 @@ public final class Node implements AutoCloseable {
             closeQuietly(stores);
             throw e;
         }
+    }
+
+    /** HTTP/2's settings in the listener's terms, or null when HTTP/2 is off. */
+    private static Http2Limits http2Limits(Http2Config c) {
+        return !c.enabled() ? null : new Http2Limits(c.maxConcurrentStreams(), c.maxHeaderListSize(), c.initialWindowSize(),
+                c.connectionWindowSize(), c.maxResets(), (int) c.resetWindow().toSeconds());
     }
 
     /** Passes stored clicks on to webhooks' {@code link.clicked} windows, with the links' codes. */

@@ -18,10 +18,11 @@ import java.time.Duration;
  *                      compilers), so they never take long time slices from an event loop on their core;
  *                      0 leaves them alone
  * @param ui            serve the web UI at {@code /ui} and {@code /}, and accept its session cookie on the API
+ * @param http2         HTTP/2 on this listener and its limits (the {@code http2:} section)
  */
 public record ServerConfig(String host, int port, int ioThreads, String publicUrl, int maxBodyBytes,
                            boolean accessLog, Duration idleTimeout, Duration shutdownGrace, int backgroundNice,
-                           boolean ui) {
+                           boolean ui, Http2Config http2) {
     public ServerConfig {
         Setting.SERVER_HOST.require(host);
         Setting.SERVER_PORT.require(port);
@@ -32,6 +33,16 @@ public record ServerConfig(String host, int port, int ioThreads, String publicUr
         Setting.SERVER_IDLE_TIMEOUT.require(idleTimeout);
         Setting.SERVER_SHUTDOWN_GRACE.require(shutdownGrace);
         Setting.SERVER_BACKGROUND_NICE.require(backgroundNice);
+        if (http2 == null) {
+            throw new IllegalArgumentException("http2: is required");
+        }
+    }
+
+    /** With HTTP/2's defaults. */
+    public ServerConfig(String host, int port, int ioThreads, String publicUrl, int maxBodyBytes, boolean accessLog,
+                        Duration idleTimeout, Duration shutdownGrace, int backgroundNice, boolean ui) {
+        this(host, port, ioThreads, publicUrl, maxBodyBytes, accessLog, idleTimeout, shutdownGrace, backgroundNice, ui,
+                Http2Config.defaults());
     }
 
     public static ServerConfig defaults() {

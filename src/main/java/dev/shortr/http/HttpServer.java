@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -32,7 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP/1.1 listener: Netty with native epoll where available, {@code TCP_NODELAY}, idle timeouts, and a
+ * The HTTP listener (HTTP/1.1, and h2c through {@link Http2Chain} when HTTP/2 is on): Netty with native epoll where available, {@code TCP_NODELAY}, idle timeouts, and a
  * bounded number of requests in flight on virtual threads. {@link #close} is graceful: stop accepting, let
  * in-flight requests finish within the grace period, then close every connection.
  */
@@ -66,13 +67,24 @@ public final class HttpServer implements AutoCloseable {
     private Channel listener;
 
     private final AccessLog accessLog;
+    /** HTTP/2's way into a connection, or null when HTTP/2 is off. */
+    private final Http2Chain http2;
 
     /** @param accessLog null to log nothing */
     public HttpServer(Settings settings, Dispatcher dispatcher, FastPath fastPath, AccessLog accessLog) {
+        this(settings, dispatcher, fastPath, accessLog, null);
+    }
+
+    /**
+     * @param accessLog null to log nothing
+     * @param http2     HTTP/2's limits, or null to speak HTTP/1.x only
+     */
+    public HttpServer(Settings settings, Dispatcher dispatcher, FastPath fastPath, AccessLog accessLog, Http2Limits http2) {
         this.settings = settings;
         this.accessLog = accessLog;
         this.dispatcher = dispatcher;
         this.fastPath = fastPath;
+        this.http2 = http2 == null ? null : new Http2Chain(this, fastPath, accessLog, settings.maxBodyBytes(), http2);
     }
 
     /** Binds and returns the bound port. */
@@ -98,13 +110,19 @@ public final class HttpServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
-                        ch.pipeline()
+                        ChannelPipeline p = ch.pipeline()
                                 // reader-idle only: tracking writes too would allocate a promise per response
-                                .addLast("idle", new IdleStateHandler(idleSeconds, 0, 0, TimeUnit.SECONDS))
-                                .addLast("fast", new FastFront(fastPath, accessLog))
+                                .addLast("idle", new IdleStateHandler(idleSeconds, 0, 0, TimeUnit.SECONDS));
+                        if (http2 != null) {
+                            p.addLast(Http2Chain.PREFACE, http2.preface());
+                        }
+                        p.addLast("fast", new FastFront(fastPath, accessLog))
                                 .addLast(DECODER, new FastFront.Decoder(decoder))
-                                .addLast("encoder", new HttpResponseEncoder())
-                                .addLast(HANDLER, new ConnectionHandler(HttpServer.this, settings.maxBodyBytes(), accessLog));
+                                .addLast("encoder", new HttpResponseEncoder());
+                        if (http2 != null) {
+                            p.addLast(Http2Chain.UPGRADE, http2.upgrade());
+                        }
+                        p.addLast(HANDLER, new ConnectionHandler(HttpServer.this, settings.maxBodyBytes(), accessLog));
                     }
                 });
         io.netty.channel.ChannelFuture bound = b.bind(new InetSocketAddress(settings.host(), settings.port())).await();
@@ -121,8 +139,8 @@ public final class HttpServer implements AutoCloseable {
         channels.add(listener);
         loops.scheduleAtFixedRate(HttpDate::refresh, 1000 - System.currentTimeMillis() % 1000, 1000, TimeUnit.MILLISECONDS);
         int port = ((InetSocketAddress) listener.localAddress()).getPort();
-        log.info("listening on http://{}:{} ({} transport, {} event-loop threads)", settings.host(), port,
-                epoll ? "epoll" : "nio", settings.ioThreads());
+        log.info("listening on http://{}:{} ({} transport, {} event-loop threads{})", settings.host(), port,
+                epoll ? "epoll" : "nio", settings.ioThreads(), http2 == null ? "" : "; h2c by prior knowledge and upgrade");
         return port;
     }
 
