@@ -48,7 +48,7 @@ import java.util.Map;
  * <p>Streams run concurrently: each one dispatched holds a permit of the server's in-flight bound, and the
  * client can have at most {@code maxConcurrentStreams} open, so one connection cannot take them all unless
  * that setting allows it. A request body is buffered up to {@code maxBody}; past that the stream gets 413 and
- * is reset, and so are its further DATA frames.
+ * the rest of its DATA is dropped.
  */
 final class Http2Handler extends Http2ConnectionHandler implements Http2FrameListener {
     private static final AsciiString X_ROBOTS_TAG = AsciiString.cached("x-robots-tag");
@@ -164,7 +164,7 @@ final class Http2Handler extends Http2ConnectionHandler implements Http2FrameLis
         }
         long declared = contentLength(headers);
         if (declared > maxBody) {
-            refuseBody(streamId);
+            refuseBody(streamId, declared);
             return;
         }
         if (AsciiString.contentEqualsIgnoreCase(headers.get(HttpHeaderNames.EXPECT), "100-continue")) {
@@ -189,7 +189,7 @@ final class Http2Handler extends Http2ConnectionHandler implements Http2FrameLis
         if (u.size() + data.readableBytes() > maxBody) {
             uploads.remove(streamId);
             u.release();
-            refuseBody(streamId);
+            refuseBody(streamId, contentLength(u.headers));
             return processed;
         }
         u.append(ctx, data);
@@ -357,12 +357,17 @@ final class Http2Handler extends Http2ConnectionHandler implements Http2FrameLis
         }
     }
 
-    /** 413, then RST_STREAM(NO_ERROR): RFC 9113 §8.1 lets a server answer early and tell the client to stop sending. */
-    private void refuseBody(int streamId) {
+    /**
+     * 413 at once; the rest of the body is read and dropped. A body without a length, or with one far past the
+     * limit, is cut short with RST_STREAM(NO_ERROR) after the answer, as RFC 9113 §8.1 allows. Not every body:
+     * some clients (Debian 12's curl) take that reset for a failed request, and Netty already ends a stream
+     * whose DATA exceeds its declared {@code content-length}, so a declared body bounds what is dropped.
+     */
+    private void refuseBody(int streamId, long declared) {
         writeReply(streamId, Problem.of(413, "body-too-large", "Request body too large",
                 "the request body exceeds the configured limit").toReply(null), false);
         Http2Stream stream = connection().stream(streamId);
-        if (stream != null && stream.state().remoteSideOpen()) {
+        if (stream != null && stream.state().remoteSideOpen() && (declared < 0 || declared > 8L * maxBody)) {
             resetStream(ctx, streamId, Http2Error.NO_ERROR.code(), ctx.newPromise());
         }
     }
