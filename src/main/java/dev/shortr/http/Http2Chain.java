@@ -2,10 +2,11 @@ package dev.shortr.http;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.EmptyHttp2Headers;
+import io.netty.handler.codec.http2.Http2Headers;
 
 /**
- * Where HTTP/2 joins a connection's pipeline. The three ways in all end in {@link #configure}'s one
- * {@link Http2Handler}:
+ * Where HTTP/2 joins a connection's pipeline. The three ways in all end in one {@link Http2Handler}:
  * <ul>
  *   <li>h2c by prior knowledge: {@link #preface()} goes first on a cleartext connection;</li>
  *   <li>h2c by upgrade: {@link #upgrade()} goes between the HTTP/1.1 decoder and the connection handler;</li>
@@ -34,13 +35,22 @@ final class Http2Chain {
         this.limits = limits;
     }
 
-    /** Adds the HTTP/2 handler at the end of {@code p}: after TLS once ALPN chose {@code h2}, or for h2c. */
-    void configure(ChannelPipeline p) {
-        p.addLast(HANDLER, newHandler());
+    /**
+     * Adds the HTTP/2 handler at the end of {@code p}: the TLS listener's ALPN handler calls this once the
+     * handshake chose {@code h2}, with {@code always} holding the headers every HTTPS answer carries
+     * ({@code strict-transport-security}).
+     */
+    void configure(ChannelPipeline p, Http2Headers always) {
+        p.addLast(HANDLER, newHandler(always));
     }
 
+    /** A handler for h2c: no headers beyond each answer's own. */
     Http2Handler newHandler() {
-        return new Http2Handler.Builder(server, fastPath, accessLog, maxBody, limits).create();
+        return newHandler(EmptyHttp2Headers.INSTANCE);
+    }
+
+    private Http2Handler newHandler(Http2Headers always) {
+        return new Http2Handler.Builder(server, fastPath, accessLog, maxBody, limits, always).create();
     }
 
     /** The prior-knowledge sniffer, first on a cleartext connection (before the fast front). */
@@ -53,7 +63,7 @@ final class Http2Chain {
         return new Http2Upgrade(this);
     }
 
-    /** Prior knowledge: the HTTP/1.1 chain out, the HTTP/2 handler in, right after {@code after}. */
+    /** Prior knowledge: the HTTP/1.1 chain out, the HTTP/2 handler in, right after {@code after} (the sniffer). */
     void replaceHttp1(ChannelPipeline p, String after) {
         dropHttp1(p);
         if (p.get(UPGRADE) != null) {

@@ -2,9 +2,7 @@ package dev.shortr.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -28,7 +26,6 @@ import io.netty.util.AsciiString;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -58,21 +55,24 @@ final class Http2Handler extends Http2ConnectionHandler implements Http2FrameLis
     private static final AsciiString GET = AsciiString.cached("GET");
     private static final AsciiString HEAD = AsciiString.cached("HEAD");
     private static final AsciiString CONTINUE = AsciiString.cached("100");
-    private static final int CHUNK = 64 * 1024;
 
     private final HttpServer server;
     private final FastPath fastPath;
     private final AccessLog accessLog;
     private final int maxBody;
     private final int connectionWindow;
+    /** Headers every answer on this connection carries (HSTS over TLS); empty on h2c. */
+    private final Http2Headers always;
     /** Streams whose request body is still arriving. */
-    private final IntObjectMap<Upload> uploads = new IntObjectHashMap<>(4);
+    private final IntObjectMap<Http2Upload> uploads = new IntObjectHashMap<>(4);
     private ChannelHandlerContext ctx;
     private StreamHead fast;
 
     private Http2Handler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
-                         HttpServer server, FastPath fastPath, AccessLog accessLog, int maxBody, int connectionWindow) {
+                         HttpServer server, FastPath fastPath, AccessLog accessLog, int maxBody, int connectionWindow,
+                         Http2Headers always) {
         super(decoder, encoder, settings);
+        this.always = always;
         this.server = server;
         this.fastPath = fastPath;
         this.accessLog = accessLog;
@@ -81,7 +81,7 @@ final class Http2Handler extends Http2ConnectionHandler implements Http2FrameLis
         connection().addListener(new Http2ConnectionAdapter() {
             @Override
             public void onStreamClosed(Http2Stream stream) {
-                Upload u = uploads.remove(stream.id());
+                Http2Upload u = uploads.remove(stream.id());
                 if (u != null) {
                     u.release();
                 }
@@ -96,8 +96,11 @@ final class Http2Handler extends Http2ConnectionHandler implements Http2FrameLis
         private final AccessLog accessLog;
         private final int maxBody;
         private final Http2Limits limits;
+        private final Http2Headers always;
 
-        Builder(HttpServer server, FastPath fastPath, AccessLog accessLog, int maxBody, Http2Limits limits) {
+        /** @param always headers every answer carries (HSTS over TLS), or an empty list */
+        Builder(HttpServer server, FastPath fastPath, AccessLog accessLog, int maxBody, Http2Limits limits, Http2Headers always) {
+            this.always = always;
             this.server = server;
             this.fastPath = fastPath;
             this.accessLog = accessLog;
@@ -129,7 +132,7 @@ final class Http2Handler extends Http2ConnectionHandler implements Http2FrameLis
         @Override
         protected Http2Handler build(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings) {
             Http2Handler h = new Http2Handler(decoder, encoder, settings, server, fastPath, accessLog, maxBody,
-                    limits.connectionWindowSize());
+                    limits.connectionWindowSize(), always);
             frameListener(h);
             return h;
         }
@@ -150,7 +153,7 @@ final class Http2Handler extends Http2ConnectionHandler implements Http2FrameLis
 
     @Override
     public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding, boolean endStream) {
-        Upload u = uploads.get(streamId);
+        Http2Upload u = uploads.get(streamId);
         if (u != null) { // trailers: nothing here reads them, but they end the body
             if (endStream) {
                 uploads.remove(streamId);
@@ -170,7 +173,7 @@ final class Http2Handler extends Http2ConnectionHandler implements Http2FrameLis
         if (AsciiString.contentEqualsIgnoreCase(headers.get(HttpHeaderNames.EXPECT), "100-continue")) {
             encoder().writeHeaders(ctx, streamId, new DefaultHttp2Headers(false).status(CONTINUE), 0, false, ctx.voidPromise());
         }
-        uploads.put(streamId, new Upload(headers));
+        uploads.put(streamId, new Http2Upload(headers));
     }
 
     @Override
@@ -182,7 +185,7 @@ final class Http2Handler extends Http2ConnectionHandler implements Http2FrameLis
     @Override
     public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
         int processed = data.readableBytes() + padding; // always consumed: the bound is maxBody, not the window
-        Upload u = uploads.get(streamId);
+        Http2Upload u = uploads.get(streamId);
         if (u == null) {
             return processed; // answered already (413), or never expected a body
         }
@@ -202,7 +205,7 @@ final class Http2Handler extends Http2ConnectionHandler implements Http2FrameLis
 
     @Override
     public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
-        Upload u = uploads.remove(streamId);
+        Http2Upload u = uploads.remove(streamId);
         if (u != null) {
             u.release();
         }
@@ -403,7 +406,7 @@ final class Http2Handler extends Http2ConnectionHandler implements Http2FrameLis
     // ---- answers out (always on the event loop) ------------------------------------------------------------------------
 
     /** True while the stream can still take an answer (the client may have reset it meanwhile). */
-    private boolean writable(int streamId) {
+    boolean writable(int streamId) {
         Http2Stream stream = connection().stream(streamId);
         return stream != null && stream.state().localSideOpen();
     }
@@ -417,6 +420,9 @@ final class Http2Handler extends Http2ConnectionHandler implements Http2FrameLis
                 .add(HttpHeaderNames.CONTENT_LENGTH, ZERO)
                 .add(HttpHeaderNames.SERVER, SERVER)
                 .add(HttpHeaderNames.DATE, HttpDate.now());
+        if (!always.isEmpty()) {
+            h.add(always);
+        }
         encoder().writeHeaders(ctx, streamId, h, 0, true, ctx.voidPromise());
     }
 
@@ -434,7 +440,7 @@ final class Http2Handler extends Http2ConnectionHandler implements Http2FrameLis
         }
     }
 
-    private static Http2Headers headersOf(Reply reply) {
+    Http2Headers headersOf(Reply reply) {
         Http2Headers h = new DefaultHttp2Headers(false, reply.headers().size() + 4)
                 .status(AsciiString.of(Integer.toString(reply.status())));
         reply.headers().forEach((k, v) -> {
@@ -445,6 +451,9 @@ final class Http2Handler extends Http2ConnectionHandler implements Http2FrameLis
         });
         h.set(HttpHeaderNames.DATE, HttpDate.now());
         h.set(HttpHeaderNames.SERVER, SERVER);
+        if (!always.isEmpty()) {
+            h.set(always);
+        }
         return h;
     }
 
@@ -453,7 +462,7 @@ final class Http2Handler extends Http2ConnectionHandler implements Http2FrameLis
      * until it has left (flow control included: a client that opens no window holds the writer, not memory).
      */
     private void stream(int streamId, Reply reply) {
-        Out out = new Out(streamId);
+        Http2Out out = new Http2Out(this, ctx, streamId);
         try {
             out.send(headersOf(reply), null, false);
             reply.stream().writeTo(out);
@@ -467,111 +476,6 @@ final class Http2Handler extends Http2ConnectionHandler implements Http2FrameLis
                     flush(ctx);
                 }
             });
-        }
-    }
-
-    /** An OutputStream of DATA frames on one stream, written from a virtual thread. */
-    private final class Out extends OutputStream {
-        private final int streamId;
-        private ByteBuf buf;
-
-        Out(int streamId) {
-            this.streamId = streamId;
-        }
-
-        void send(Http2Headers headers, ByteBuf data, boolean end) throws IOException {
-            ChannelPromise done = ctx.newPromise();
-            ctx.executor().execute(() -> {
-                if (!writable(streamId)) {
-                    if (data != null) {
-                        data.release();
-                    }
-                    done.tryFailure(new IOException("the stream was reset"));
-                    return;
-                }
-                ChannelFuture f = headers != null ? encoder().writeHeaders(ctx, streamId, headers, 0, end, done)
-                        : encoder().writeData(ctx, streamId, data, 0, end, done);
-                Http2Handler.this.flush(ctx);
-                if (f.isDone() && !f.isSuccess()) {
-                    done.tryFailure(f.cause());
-                }
-            });
-            done.awaitUninterruptibly();
-            if (!done.isSuccess()) {
-                throw new IOException("the client went away", done.cause());
-            }
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            if (buf == null) {
-                buf = ctx.alloc().buffer(CHUNK);
-            }
-            buf.writeBytes(b, off, len);
-            if (buf.readableBytes() >= CHUNK) {
-                flush();
-            }
-        }
-
-        @Override
-        public void flush() throws IOException {
-            if (buf != null && buf.isReadable()) {
-                ByteBuf chunk = buf;
-                buf = null;
-                send(null, chunk, false);
-            }
-        }
-
-        void release() {
-            if (buf != null) {
-                buf.release();
-                buf = null;
-            }
-        }
-    }
-
-    /** A request body arriving in DATA frames; never more than {@code maxBody} bytes. */
-    private static final class Upload {
-        final Http2Headers headers;
-        private ByteBuf body;
-
-        Upload(Http2Headers headers) {
-            this.headers = headers;
-        }
-
-        int size() {
-            return body == null ? 0 : body.readableBytes();
-        }
-
-        void append(ChannelHandlerContext ctx, ByteBuf data) {
-            if (!data.isReadable()) {
-                return;
-            }
-            if (body == null) {
-                body = ctx.alloc().heapBuffer(Math.max(256, data.readableBytes()));
-            }
-            body.writeBytes(data);
-        }
-
-        byte[] take() {
-            byte[] bytes = new byte[size()];
-            if (body != null) {
-                body.readBytes(bytes);
-                release();
-            }
-            return bytes;
-        }
-
-        void release() {
-            if (body != null) {
-                body.release();
-                body = null;
-            }
         }
     }
 }

@@ -73,6 +73,66 @@ class Http2ChainTest {
         ch.finishAndReleaseAll();
     }
 
+    /**
+     * The seam the TLS listener's ALPN handler uses for {@code h2}: {@link Http2Chain#configure} on a bare
+     * pipeline, with headers every answer carries (HSTS). A fast-path redirect must come back with them.
+     */
+    @Test
+    void configureServesHttp2OnABarePipelineWithTheConnectionsHeaders() throws Exception {
+        FastPath redirect = new FastPath() {
+            @Override
+            public int tryServe(ChannelHandlerContext objects, ChannelHandlerContext wire, RequestHead head) {
+                return 0;
+            }
+
+            @Override
+            public int tryServe(StreamHead head) {
+                head.sendRedirect(io.netty.handler.codec.http.HttpResponseStatus.FOUND, "https://example.com" + head.pathChars(),
+                        "private, max-age=0");
+                return 302;
+            }
+        };
+        HttpServer server = new HttpServer(new HttpServer.Settings("127.0.0.1", 0, 1, 1 << 20, Duration.ofSeconds(60)), null, redirect, null);
+        Http2Chain chain = new Http2Chain(server, redirect, null, 1 << 20, new Http2Limits(100, 16_384, 65_535, 1 << 20, 200, 30));
+        EmbeddedChannel ch = new EmbeddedChannel();
+        chain.configure(ch.pipeline(), new DefaultHttp2Headers().add("strict-transport-security", "max-age=63072000"));
+
+        ByteBuf client = Unpooled.buffer();
+        client.writeBytes(PREFACE);
+        io.netty.handler.codec.http2.DefaultHttp2FrameWriter writer = new io.netty.handler.codec.http2.DefaultHttp2FrameWriter();
+        EmbeddedChannel out = new EmbeddedChannel(new ChannelInboundHandlerAdapter()); // a context to write frames with
+        writer.writeSettings(out.pipeline().firstContext(), new io.netty.handler.codec.http2.Http2Settings(), out.newPromise());
+        writer.writeHeaders(out.pipeline().firstContext(), 1, new DefaultHttp2Headers().method("GET").scheme("https")
+                .path("/abc123").authority("sho.rt"), 0, true, out.newPromise());
+        out.flushOutbound();
+        for (ByteBuf b = out.readOutbound(); b != null; b = out.readOutbound()) {
+            client.writeBytes(b);
+            b.release();
+        }
+        ch.writeInbound(client);
+
+        ByteBuf server2client = Unpooled.buffer();
+        for (ByteBuf b = ch.readOutbound(); b != null; b = ch.readOutbound()) {
+            server2client.writeBytes(b);
+            b.release();
+        }
+        Http2Headers[] answer = new Http2Headers[1];
+        new io.netty.handler.codec.http2.DefaultHttp2FrameReader().readFrame(out.pipeline().firstContext(), server2client,
+                new io.netty.handler.codec.http2.Http2FrameAdapter() {
+                    @Override
+                    public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding, boolean end) {
+                        answer[0] = headers;
+                    }
+                });
+        server2client.release();
+        assertThat(answer[0]).as("an answer on stream 1").isNotNull();
+        assertThat(answer[0].status().toString()).isEqualTo("302");
+        assertThat(answer[0].get("location").toString()).isEqualTo("https://example.com/abc123");
+        assertThat(answer[0].get("strict-transport-security").toString()).isEqualTo("max-age=63072000");
+        ch.finishAndReleaseAll();
+        out.finishAndReleaseAll();
+    }
+
     @Test
     void http2HeadersBecomeHttp1OnesWithHostAndOneCookie() {
         Http2Headers h2 = new DefaultHttp2Headers().method("GET").path("/api/v1/links?limit=5").scheme("http")

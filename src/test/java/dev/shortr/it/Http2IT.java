@@ -156,6 +156,17 @@ class Http2IT {
         JsonNode stats = ClicksIT.awaitClicks(node, "h2clk1", 46);
         assertThat(stats.get("totals").get("heads").asLong()).as("HEADs are counted apart: %s", stats).isEqualTo(5);
         assertThat(node.metric("shortr_clicks_accepted_total") - acceptedBefore).as("46 GETs and 5 HEADs queued").isEqualTo(51);
+
+        // the visit log is a streamed reply (DATA frames written from the request's thread as it goes)
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        String csv;
+        do {
+            Curl.Result r = Curl.run("--http2-prior-knowledge", "-w", "\n%{http_version} %{http_code}",
+                    "-H", "authorization: Bearer " + node.adminKey(), node.baseUrl() + "/api/v1/links/h2clk1/visits?format=csv");
+            assertThat(r.out()).as(r.err()).endsWith("\n2 200");
+            csv = r.out().substring(0, r.out().lastIndexOf('\n'));
+        } while (csv.lines().count() < 1 + 51 && System.nanoTime() < deadline);
+        assertThat(csv.lines().count()).as("a header, then one line per GET and HEAD:\n%s", csv).isEqualTo(1 + 51);
     }
 
     @Test
