@@ -105,3 +105,65 @@ gc_delta() {
                 d["gc minor"], dt["gc minor"] * 1000, d["gc major"], dt["gc major"] * 1000, (req > 0 ? d["alloc bytes"] / req : 0)
         }' "$1" "$2"
 }
+
+# preload: leaves shortr running on $data at $port (shortr_pid) with $LINKS links, created through the bulk API
+# (1000 a request, $WORKERS at once, as a key made with `shortr keys create`), or with the links of $REUSE when it
+# has them; sets $codes (the file of their codes, one a line) and $created. Expects $root $tmp $out $data $port
+# $LINKS $WORKERS $SERVER_CPU $CLIENT_CPU $REUSE and a say function.
+preload() {
+    codes=$tmp/codes.txt
+    if [ -n "$REUSE" ] && [ -s "$REUSE/codes.txt" ]; then
+        codes=$REUSE/codes.txt
+        created=$(wc -l <"$codes")
+        say "preload: reusing $created links from $REUSE"
+        start_shortr "$SERVER_CPU" "$port" "$data" "$out/shortr-preload.log" --io-threads 1
+    else
+        key=$("$root/shortr" keys create --data "$data" --name bench --scopes admin)
+        case $key in sk_*) ;; *) echo "unexpected output from 'shortr keys create': $key" >&2; exit 1 ;; esac
+
+        start_shortr "$SERVER_CPU" "$port" "$data" "$out/shortr-preload.log" --io-threads 1
+
+        # post_batch I: creates links I*1000 .. I*1000+999 (capped at LINKS) with one bulk request; codes to $tmp/codes/I
+        post_batch() {
+            local i=$1 first=$(($1 * 1000)) try status
+            local body=$tmp/codes/$i.body
+            awk -v s="$first" -v max="$LINKS" 'BEGIN {
+                printf "{\"links\":["
+                for (j = s; j < s + 1000 && j < max; j++) printf "%s{\"url\":\"https://example.com/p/%06d\"}", (j > s ? "," : ""), j
+                printf "]}"
+            }' >"$body"
+            for try in 1 2 3 4 5; do
+                status=$(curl -s -o "$tmp/codes/$i.json" -w '%{http_code}' -H "authorization: Bearer $key" \
+                    -H 'content-type: application/json' --data-binary "@$body" "http://127.0.0.1:$port/api/v1/links/bulk") || status=000
+                case $status in
+                    200 | 207)
+                        jq -r '.items[] | select(.status == 201) | .link.code' "$tmp/codes/$i.json" >"$tmp/codes/$i"
+                        jq -r '.items[] | select(.status != 201) | "\(.status) \(.problem.detail // .problem.title)"' "$tmp/codes/$i.json" >>"$tmp/codes/$i.failed"
+                        rm -f "$body" "$tmp/codes/$i.json"
+                        return 0 ;;
+                    429 | 5* | 000) sleep "$try" ;;
+                    *) echo "bulk request $i: HTTP $status: $(head -c 300 "$tmp/codes/$i.json")" >&2; return 1 ;;
+                esac
+            done
+            echo "bulk request $i: gave up after 5 tries (last HTTP $status)" >&2
+            return 1
+        }
+        export -f post_batch
+        export tmp key port LINKS
+
+        mkdir -p "$tmp/codes"
+        batches=$(((LINKS + 999) / 1000))
+        t0=$(date +%s.%N)
+        seq 0 $((batches - 1)) | taskset -c "$CLIENT_CPU" xargs -P "$WORKERS" -I{} bash -c 'post_batch {}'
+        t1=$(date +%s.%N)
+        for ((i = 0; i < batches; i++)); do cat "$tmp/codes/$i"; done >"$codes"
+        created=$(wc -l <"$codes")
+        failed=$(cat "$tmp"/codes/*.failed 2>/dev/null | wc -l)
+        preload_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+        say "preload: $created links created in ${preload_s}s = $(awk -v n="$created" -v s="$preload_s" 'BEGIN { printf "%.0f", n / s }') links/s (bulk of 1000, $WORKERS concurrent requests; $failed refused)"
+        if [ "$failed" -gt 0 ]; then
+            say "  first refusals: $(cat "$tmp"/codes/*.failed | sort | uniq -c | sort -rn | head -n 3 | tr '\n' ';')"
+        fi
+        [ -z "$REUSE" ] || cp "$codes" "$REUSE/codes.txt"
+    fi
+}

@@ -4,10 +4,12 @@ import dev.shortr.api.Api;
 import dev.shortr.auth.ApiKeys;
 import dev.shortr.auth.BrowserSession;
 import dev.shortr.auth.Scope;
+import dev.shortr.config.Http2Config;
 import dev.shortr.config.ShortrConfig;
 import dev.shortr.config.TlsConfig;
 import dev.shortr.http.AccessLog;
 import dev.shortr.http.Dispatcher;
+import dev.shortr.http.Http2Limits;
 import dev.shortr.http.HttpServer;
 import dev.shortr.http.Router;
 import dev.shortr.link.CodeGenerator;
@@ -129,7 +131,9 @@ public final class Node implements AutoCloseable {
 
             // HTTPS beside the cleartext listener: the same routes and fast path behind TLS
             TlsConfig tc = config.tls();
-            tls = tc.enabled() ? Tls.start(tc, config.store().dataDir(), HttpServer.ALPN) : null;
+            // h2 is offered in ALPN only when HTTP/2 is on
+            tls = tc.enabled() ? Tls.start(tc, config.store().dataDir(),
+                    config.server().http2().enabled() ? HttpServer.ALPN : java.util.List.of("http/1.1")) : null;
             HttpServer.Https https = null;
             if (tls != null) {
                 https = new HttpServer.Https(tc.port(), tls, tc.hstsHeader(), tc.redirectHttp(), publicUrl);
@@ -140,7 +144,7 @@ public final class Node implements AutoCloseable {
                             config.server().maxBodyBytes(), config.server().idleTimeout(), config.server().headerTimeout(),
                             config.server().maxConnections(), https),
                     new Dispatcher(router, metrics, config.server().serverTiming()), redirects,
-                    config.server().accessLog() ? AccessLog.toLogger() : null);
+                    config.server().accessLog() ? AccessLog.toLogger() : null, http2Limits(config.server().http2()));
             int port = server.start();
             metrics.gauge("shortr.http.connections", "Open HTTP connections", server, HttpServer::connections);
             metrics.counter("shortr.http.connections.refused", "Connections turned away because server.maxConnections were open",
@@ -201,6 +205,12 @@ public final class Node implements AutoCloseable {
             closeQuietly(stores);
             throw e;
         }
+    }
+
+    /** HTTP/2's settings in the listener's terms, or null when HTTP/2 is off. */
+    private static Http2Limits http2Limits(Http2Config c) {
+        return !c.enabled() ? null : new Http2Limits(c.maxConcurrentStreams(), c.maxHeaderListSize(), c.initialWindowSize(),
+                c.connectionWindowSize(), c.maxResets(), (int) c.resetWindow().toSeconds());
     }
 
     /** Passes stored clicks on to webhooks' {@code link.clicked} windows, with the links' codes. */

@@ -22,10 +22,11 @@ import java.time.Duration;
  *                      or the connection gets 408 and is closed (slowloris)
  * @param maxConnections open connections at most; more are refused at once (503, closed)
  * @param serverTiming  send {@code Server-Timing: app;dur=...} (milliseconds spent in shortr) with every answer
+ * @param http2         HTTP/2 on this listener and its limits (the {@code http2:} section)
  */
 public record ServerConfig(String host, int port, int ioThreads, String publicUrl, int maxBodyBytes,
                            boolean accessLog, Duration idleTimeout, Duration shutdownGrace, int backgroundNice,
-                           boolean ui, Duration headerTimeout, int maxConnections, boolean serverTiming) {
+                           boolean ui, Duration headerTimeout, int maxConnections, boolean serverTiming, Http2Config http2) {
     public ServerConfig {
         Setting.SERVER_HOST.require(host);
         Setting.SERVER_PORT.require(port);
@@ -38,6 +39,17 @@ public record ServerConfig(String host, int port, int ioThreads, String publicUr
         Setting.SERVER_BACKGROUND_NICE.require(backgroundNice);
         Setting.SERVER_HEADER_TIMEOUT.require(headerTimeout);
         Setting.SERVER_MAX_CONNECTIONS.require(maxConnections);
+        if (http2 == null) {
+            throw new IllegalArgumentException("http2: is required");
+        }
+    }
+
+    /** With HTTP/2's defaults. */
+    public ServerConfig(String host, int port, int ioThreads, String publicUrl, int maxBodyBytes, boolean accessLog,
+                        Duration idleTimeout, Duration shutdownGrace, int backgroundNice, boolean ui, Duration headerTimeout,
+                        int maxConnections, boolean serverTiming) {
+        this(host, port, ioThreads, publicUrl, maxBodyBytes, accessLog, idleTimeout, shutdownGrace, backgroundNice, ui,
+                headerTimeout, maxConnections, serverTiming, Http2Config.defaults());
     }
 
     public static ServerConfig defaults() {

@@ -31,6 +31,20 @@ enum Setting {
             "SHORTR_MAX_CONNECTIONS"),
     SERVER_SERVER_TIMING("server.serverTiming", Kind.BOOL, Rule.ANY, c -> c.server().serverTiming(), "SHORTR_SERVER_TIMING"),
 
+    HTTP2_ENABLED("http2.enabled", Kind.BOOL, Rule.ANY, c -> c.server().http2().enabled(), null),
+    HTTP2_MAX_CONCURRENT_STREAMS("http2.maxConcurrentStreams", Kind.INT, Rule.range(1, 10_000),
+            c -> c.server().http2().maxConcurrentStreams(), null),
+    HTTP2_MAX_HEADER_LIST_SIZE("http2.maxHeaderListSize", Kind.INT, Rule.range(1024, 1 << 20),
+            c -> c.server().http2().maxHeaderListSize(), null),
+    // RFC 9113 §6.5.2: the window may not exceed 2^31-1; below 65,535 (the protocol default) slows every upload
+    HTTP2_INITIAL_WINDOW_SIZE("http2.initialWindowSize", Kind.INT, Rule.range(65_535, 1 << 24),
+            c -> c.server().http2().initialWindowSize(), null),
+    HTTP2_CONNECTION_WINDOW_SIZE("http2.connectionWindowSize", Kind.INT, Rule.range(65_535, 1 << 30),
+            c -> c.server().http2().connectionWindowSize(), null),
+    HTTP2_MAX_RESETS("http2.maxResets", Kind.INT, Rule.range(1, 1_000_000), c -> c.server().http2().maxResets(), null),
+    HTTP2_RESET_WINDOW("http2.resetWindow", Kind.DURATION, Rule.between(Duration.ofSeconds(1), Duration.ofHours(1)),
+            c -> c.server().http2().resetWindow(), null),
+
     STORE_URL("store.url", Kind.TEXT, Rule.STORE_URL, c -> c.store().url(), "SHORTR_STORE"),
     STORE_DATA_DIR("store.dataDir", Kind.PATH, Rule.ANY, c -> c.store().dataDir(), "SHORTR_DATA_DIR"),
     STORE_READ_CONNECTIONS("store.readConnections", Kind.INT, Rule.range(1, 64), c -> c.store().readConnections(), null),

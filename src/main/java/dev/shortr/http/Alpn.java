@@ -12,17 +12,26 @@ import java.util.function.Consumer;
  */
 final class Alpn extends ApplicationProtocolNegotiationHandler {
     private final Consumer<ChannelPipeline> http1;
+    /** Null when HTTP/2 is off (then {@code h2} is never chosen: see {@link HttpServer#ALPN}'s use). */
+    private final Consumer<ChannelPipeline> http2;
 
-    Alpn(Consumer<ChannelPipeline> http1) {
+    Alpn(Consumer<ChannelPipeline> http1, Consumer<ChannelPipeline> http2) {
         super(ApplicationProtocolNames.HTTP_1_1);
         this.http1 = http1;
+        this.http2 = http2;
     }
 
     @Override
     protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
         switch (protocol) {
             case ApplicationProtocolNames.HTTP_1_1 -> http1.accept(ctx.pipeline());
-            // HTTP/2 goes here: case ApplicationProtocolNames.HTTP_2 -> ...
+            case ApplicationProtocolNames.HTTP_2 -> {
+                if (http2 != null) {
+                    http2.accept(ctx.pipeline());
+                } else {
+                    ctx.close(); // not offered when HTTP/2 is off
+                }
+            }
             default -> ctx.close(); // never offered, so a handshake cannot have chosen it
         }
     }

@@ -66,7 +66,7 @@ public final class HttpServer implements AutoCloseable {
      * The application protocols the HTTPS listener offers in ALPN, most preferred first; a client that offers
      * none gets HTTP/1.1. HTTP/2 adds {@code h2} in front, and a case to {@link Alpn#configurePipeline}.
      */
-    public static final List<String> ALPN = List.of(ApplicationProtocolNames.HTTP_1_1);
+    public static final List<String> ALPN = List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1);
 
     /**
      * Listener settings; a subset of the node config so this package stays free of it.
@@ -118,12 +118,24 @@ public final class HttpServer implements AutoCloseable {
 
     private final AccessLog accessLog;
 
+    /** HTTP/2's way into a connection, or null when HTTP/2 is off. */
+    private final Http2Chain http2;
+
     /** @param accessLog null to log nothing */
     public HttpServer(Settings settings, Dispatcher dispatcher, FastPath fastPath, AccessLog accessLog) {
+        this(settings, dispatcher, fastPath, accessLog, null);
+    }
+
+    /**
+     * @param accessLog null to log nothing
+     * @param http2     HTTP/2's limits, or null to speak HTTP/1.x only
+     */
+    public HttpServer(Settings settings, Dispatcher dispatcher, FastPath fastPath, AccessLog accessLog, Http2Limits http2) {
         this.settings = settings;
         this.accessLog = accessLog;
         this.dispatcher = dispatcher;
         this.fastPath = fastPath;
+        this.http2 = http2 == null ? null : new Http2Chain(this, fastPath, accessLog, settings.maxBodyBytes(), http2);
     }
 
     /** Binds the cleartext listener (and the HTTPS one, when configured) and returns the cleartext port. */
@@ -198,7 +210,11 @@ public final class HttpServer implements AutoCloseable {
                 }
                 // reader-idle only: tracking writes too would allocate a promise per response
                 ch.pipeline().addLast("idle", new IdleStateHandler(idleSeconds(), 0, 0, TimeUnit.SECONDS));
-                addHttp1(ch.pipeline(), toHttps == null ? fastPath : toHttps, NO_HEADERS, null, false, toHttps);
+                boolean h2c = http2 != null && toHttps == null; // a listener that only sends to HTTPS needs no h2c
+                if (h2c) {
+                    ch.pipeline().addLast(Http2Chain.PREFACE, http2.preface());
+                }
+                addHttp1(ch.pipeline(), toHttps == null ? fastPath : toHttps, NO_HEADERS, null, false, toHttps, h2c);
             }
         };
     }
@@ -206,6 +222,10 @@ public final class HttpServer implements AutoCloseable {
     private ChannelInitializer<SocketChannel> secureChannel(Https https) {
         Hsts hsts = https.hsts() == null ? null : new Hsts(https.hsts());
         byte[] hstsLine = hsts == null ? NO_HEADERS : hsts.line();
+        io.netty.handler.codec.http2.Http2Headers h2Always = new io.netty.handler.codec.http2.DefaultHttp2Headers();
+        if (https.hsts() != null) {
+            h2Always.set("strict-transport-security", https.hsts());
+        }
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
@@ -215,7 +235,8 @@ public final class HttpServer implements AutoCloseable {
                 // the idle timer goes first so that it also ends connections stuck in their handshake
                 ch.pipeline().addLast("idle", new IdleStateHandler(idleSeconds(), 0, 0, TimeUnit.SECONDS))
                         .addLast("tls", https.tls().newHandler(ch))
-                        .addLast("alpn", new Alpn(pipeline -> addHttp1(pipeline, fastPath, hstsLine, hsts, true, null)));
+                        .addLast("alpn", new Alpn(pipeline -> addHttp1(pipeline, fastPath, hstsLine, hsts, true, null, false),
+                                http2 == null ? null : pipeline -> http2.configure(pipeline, h2Always)));
             }
         };
     }
@@ -237,12 +258,16 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /** The HTTP/1.1 chain both listeners run: the fast front, Netty's codec, and the connection handler. */
-    private void addHttp1(ChannelPipeline p, FastPath fast, byte[] responseHeaders, Hsts hsts, boolean secure, ToHttps toHttps) {
+    private void addHttp1(ChannelPipeline p, FastPath fast, byte[] responseHeaders, Hsts hsts, boolean secure, ToHttps toHttps,
+                          boolean h2cUpgrade) {
         p.addLast("fast", new FastFront(fast, accessLog, responseHeaders, this, settings.headerTimeout().toNanos()))
                 .addLast(DECODER, new FastFront.Decoder(DECODER_CONFIG))
                 .addLast("encoder", new HttpResponseEncoder());
         if (hsts != null) {
             p.addLast("hsts", hsts);
+        }
+        if (h2cUpgrade) {
+            p.addLast(Http2Chain.UPGRADE, http2.upgrade());
         }
         p.addLast(HANDLER, new ConnectionHandler(this, settings.maxBodyBytes(), accessLog, secure, toHttps));
     }

@@ -143,7 +143,10 @@ class ConfigLoaderTest {
                 alias("SHORTR_LINKS_BLOCKED_DOMAINS", "evil.example, Bad.Example,,", c -> c.links().blockedDomains(),
                         Set.of("evil.example", "bad.example")),
                 alias("SHORTR_CLICKS_FLUSH_INTERVAL", "2m", c -> c.clicks().flushInterval(), Duration.ofMinutes(2)),
-                alias("SHORTR_REDIRECT_CACHE_MAX_ENTRIES", "1_000", c -> c.redirect().cacheMaxEntries(), 1000L));
+                alias("SHORTR_REDIRECT_CACHE_MAX_ENTRIES", "1_000", c -> c.redirect().cacheMaxEntries(), 1000L),
+                alias("SHORTR_HTTP2_MAX_CONCURRENT_STREAMS", "250", c -> c.server().http2().maxConcurrentStreams(), 250),
+                alias("SHORTR_HTTP2_RESET_WINDOW", "1m", c -> c.server().http2().resetWindow(), Duration.ofMinutes(1)),
+                alias("SHORTR_HTTP2_ENABLED", "false", c -> c.server().http2().enabled(), false));
     }
 
     private static Arguments alias(String name, String value, Function<ShortrConfig, Object> read, Object expected) {
@@ -164,7 +167,7 @@ class ConfigLoaderTest {
                 ? set.stream().map(Object::toString).collect(Collectors.joining(",")) : d.toString();
         ShortrConfig c = ConfigLoader.load(null, Map.of(s.envName(), text), Map.of());
         assertThat(c).isNotNull();
-        assertThat(s.envName()).matches("SHORTR_[A-Z_]+").doesNotContain("__");
+        assertThat(s.envName()).matches("SHORTR_[A-Z][A-Z0-9_]+").doesNotContain("__");
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
