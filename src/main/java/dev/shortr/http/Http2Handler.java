@@ -453,7 +453,7 @@ final class Http2Handler extends Http2ConnectionHandler implements Http2FrameLis
         h.set(HttpHeaderNames.DATE, HttpDate.now());
         h.set(HttpHeaderNames.SERVER, SERVER);
         if (!always.isEmpty()) {
-            h.set(always);
+            h.setAll(always); // not set(Headers), which would replace every header, :status too
         }
         return h;
     }

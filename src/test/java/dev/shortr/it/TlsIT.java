@@ -46,9 +46,12 @@ class TlsIT {
         node.close();
     }
 
-    /** curl to https://NAME:TLSPORT/... with NAME resolved to loopback and only the test CA trusted. */
+    /**
+     * curl to https://NAME:TLSPORT/... over HTTP/1.1 (ALPN would pick h2: see {@link #h2OverTlsIsChosenByAlpn}) with
+     * NAME resolved to loopback and only the test CA trusted.
+     */
     private static Curl.Result https(String name, String... args) {
-        List<String> all = new ArrayList<>(List.of("--resolve", name + ":" + node.tlsPort() + ":127.0.0.1",
+        List<String> all = new ArrayList<>(List.of("--http1.1", "--resolve", name + ":" + node.tlsPort() + ":127.0.0.1",
                 "--cacert", pki.caFile().toString()));
         all.addAll(List.of(args));
         return Curl.run(all.toArray(String[]::new));
@@ -97,6 +100,30 @@ class TlsIT {
     }
 
     @Test
+    void h2OverTlsIsChosenByAlpn() {
+        List<String> base = List.of("--resolve", "a.test:" + node.tlsPort() + ":127.0.0.1", "--cacert", pki.caFile().toString(),
+                "-i", "--http2");
+        for (String pass : List.of("miss", "hit")) {
+            List<String> args = new ArrayList<>(base);
+            args.add(url("a.test", "/tls001"));
+            Curl.Result r = Curl.run(args.toArray(String[]::new));
+            assertThat(r.exit()).as("curl: %s", r.err()).isZero();
+            assertThat(r.out()).as(pass).startsWith("HTTP/2 302");
+            assertThat(header(r.out(), "location")).as(pass).isEqualTo("https://example.com/over-tls");
+            assertThat(header(r.out(), "strict-transport-security")).as("%s: HSTS over h2", pass).isEqualTo(HSTS);
+        }
+        List<String> api = new ArrayList<>(base);
+        api.addAll(List.of("-H", "authorization: Bearer " + node.adminKey(), url("a.test", "/api/v1/links/tls001")));
+        Curl.Result r = Curl.run(api.toArray(String[]::new));
+        assertThat(r.out()).startsWith("HTTP/2 200");
+        assertThat(header(r.out(), "strict-transport-security")).isEqualTo(HSTS);
+        // a client that offers only HTTP/1.1 still gets it
+        List<String> h1 = new ArrayList<>(base.subList(0, 5));
+        h1.addAll(List.of("--http1.1", url("a.test", "/tls001")));
+        assertThat(Curl.run(h1.toArray(String[]::new)).out()).startsWith("HTTP/1.1 302");
+    }
+
+    @Test
     void cleartextAnswers308ToTheSamePathAndQueryOverHttps() {
         Curl.Result byAddress = Curl.run("-i", node.baseUrl() + "/tls001?utm_source=mail&x=%20y");
         assertThat(byAddress.out()).startsWith("HTTP/1.1 308");
@@ -115,7 +142,7 @@ class TlsIT {
                 .isEqualTo("https://127.0.0.1:" + node.tlsPort() + "/tls001");
 
         // curl follows the 308 over HTTPS and lands on the link's redirect
-        Curl.Result followed = Curl.run("-i", "-L", "--max-redirs", "1", "--resolve", "a.test:" + node.port() + ":127.0.0.1",
+        Curl.Result followed = Curl.run("--http1.1", "-i", "-L", "--max-redirs", "1", "--resolve", "a.test:" + node.port() + ":127.0.0.1",
                 "--resolve", "a.test:" + node.tlsPort() + ":127.0.0.1", "--cacert", pki.caFile().toString(),
                 "http://a.test:" + node.port() + "/tls001");
         assertThat(followed.out()).contains("HTTP/1.1 308").contains("HTTP/1.1 302").contains("location: https://example.com/over-tls");
@@ -215,7 +242,7 @@ class TlsIT {
             assertThat(refused.exit()).as("TLS 1.2 against a TLS 1.3 minimum: %s", refused.out()).isNotZero();
             assertThat(SClient.run(strict.tlsPort(), "-tls1_2", "-servername", "a.test").out()).contains("alert protocol version");
             List<String> tls13 = new ArrayList<>(common);
-            tls13.addAll(List.of("-i", "--tlsv1.3", base + "/healthz"));
+            tls13.addAll(List.of("-i", "--http1.1", "--tlsv1.3", base + "/healthz"));
             Curl.Result ok = Curl.run(tls13.toArray(String[]::new));
             assertThat(ok.out()).startsWith("HTTP/1.1 200");
             assertThat(header(ok.out(), "strict-transport-security")).as("includeSubDomains when asked for")
@@ -235,8 +262,8 @@ class TlsIT {
             assertThat(SClient.run(j.tlsPort(), "-servername", "a.test", "-sigalgs", "rsa_pss_rsae_sha256:rsa_pkcs1_sha256").subject())
                     .isEqualTo("CN = a.test, O = RSA");
             assertThat(SClient.run(j.tlsPort(), "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0").handshakeOk()).isFalse();
-            Curl.Result r = Curl.run("-i", "--resolve", "a.test:" + j.tlsPort() + ":127.0.0.1", "--cacert", pki.caFile().toString(),
-                    "https://a.test:" + j.tlsPort() + "/healthz");
+            Curl.Result r = Curl.run("-i", "--http1.1", "--resolve", "a.test:" + j.tlsPort() + ":127.0.0.1", "--cacert",
+                    pki.caFile().toString(), "https://a.test:" + j.tlsPort() + "/healthz");
             assertThat(r.out()).startsWith("HTTP/1.1 200");
             assertThat(header(r.out(), "strict-transport-security")).isEqualTo(HSTS);
         }
