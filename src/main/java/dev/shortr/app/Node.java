@@ -1,5 +1,6 @@
 package dev.shortr.app;
 
+import dev.shortr.acme.Acme;
 import dev.shortr.api.Api;
 import dev.shortr.auth.ApiKeys;
 import dev.shortr.auth.BrowserSession;
@@ -55,11 +56,12 @@ public final class Node implements AutoCloseable {
     private final HttpServer server;
     private final int port;
     private final Tls tls;
+    private final Acme acme;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closing = new AtomicBoolean();
 
     private Node(ShortrConfig config, Stores stores, Metrics metrics, ClickAggregator aggregator, Webhooks webhooks,
-                 HttpServer server, int port, Tls tls) {
+                 HttpServer server, int port, Tls tls, Acme acme) {
         this.config = config;
         this.stores = stores;
         this.metrics = metrics;
@@ -68,6 +70,7 @@ public final class Node implements AutoCloseable {
         this.server = server;
         this.port = port;
         this.tls = tls;
+        this.acme = acme;
     }
 
     /** Opens the store, binds the listener and returns once the node serves. Prints the first admin key once. */
@@ -82,6 +85,7 @@ public final class Node implements AutoCloseable {
         Stores stores = Stores.open(config.store());
         Webhooks webhooks = null;
         Tls tls = null;
+        Acme acme = null;
         try {
             // clicks: hot path -> bounded queue -> one aggregator -> store
             ClickQueue clickQueue = new ClickQueue(config.clicks().queueCapacity());
@@ -125,19 +129,29 @@ public final class Node implements AutoCloseable {
                         || (config.tls().enabled() && config.tls().redirectHttp());
                 new Ui(keys, sessions, publicUrl, httpsOnly, api.perIpAllowed()).routes(router);
             }
+            // ACME: the HTTP-01 challenge route, answered over both listeners while an order is pending
+            TlsConfig tc = config.tls();
+            if (tc.acme().enabled()) {
+                acme = Acme.prepare(tc.acme(), config.store().dataDir(), clock);
+                acme.routes(router);
+            }
             router.add("GET", "/{code}", "Follow a short link", redirects::handle);
 
             registerMetrics(metrics, clickQueue, aggregator, redirects, api, webhooks, stores);
 
-            // HTTPS beside the cleartext listener: the same routes and fast path behind TLS
-            TlsConfig tc = config.tls();
-            // h2 is offered in ALPN only when HTTP/2 is on
+            // HTTPS beside the cleartext listener: the same routes and fast path behind TLS; ACME's certificate
+            // first once it exists (the files are watched like any other certificate's); h2 is offered in ALPN
+            // only when HTTP/2 is on
             tls = tc.enabled() ? Tls.start(tc, config.store().dataDir(),
-                    config.server().http2().enabled() ? HttpServer.ALPN : java.util.List.of("http/1.1")) : null;
+                    config.server().http2().enabled() ? HttpServer.ALPN : java.util.List.of("http/1.1"),
+                    acme == null ? java.util.List.of() : acme.certificates()) : null;
             HttpServer.Https https = null;
             if (tls != null) {
                 https = new HttpServer.Https(tc.port(), tls, tc.hstsHeader(), tc.redirectHttp(), publicUrl);
                 registerTlsMetrics(metrics, tls);
+            }
+            if (acme != null) {
+                registerAcmeMetrics(metrics, acme);
             }
             HttpServer server = new HttpServer(
                     new HttpServer.Settings(config.server().host(), config.server().port(), config.server().ioThreads(),
@@ -150,7 +164,10 @@ public final class Node implements AutoCloseable {
             metrics.counter("shortr.http.connections.refused", "Connections turned away because server.maxConnections were open",
                     server, HttpServer::refusedConnections);
             printFirstAdminKey(keys, console); // only once the port is ours, so a failed start mints nothing
-            Node node = new Node(config, stores, metrics, aggregator, webhooks, server, port, tls);
+            if (acme != null) {
+                acme.start(); // the first check orders at once when there is no certificate: the challenge route is up
+            }
+            Node node = new Node(config, stores, metrics, aggregator, webhooks, server, port, tls, acme);
             Thread.ofVirtual().name("cache-warm").start(() -> {
                 try {
                     redirects.warm();
@@ -191,15 +208,18 @@ public final class Node implements AutoCloseable {
             return node;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            closeQuietly(acme);
             closeQuietly(tls);
             closeQuietly(webhooks);
             closeQuietly(stores);
             throw new IllegalStateException("interrupted while starting", e);
         } catch (IOException e) {
+            closeQuietly(acme);
             closeQuietly(webhooks);
             closeQuietly(stores);
             throw new IllegalStateException("TLS: " + e.getMessage(), e);
         } catch (RuntimeException e) {
+            closeQuietly(acme);
             closeQuietly(tls);
             closeQuietly(webhooks);
             closeQuietly(stores);
@@ -294,6 +314,13 @@ public final class Node implements AutoCloseable {
         m.counter("shortr.tls.ocsp.failures", "Failed OCSP fetches (retried)", tls, Tls::ocspFailures);
     }
 
+    private static void registerAcmeMetrics(Metrics m, Acme acme) {
+        m.counter("shortr.tls.acme.renewals", "Certificates obtained over ACME, the first one included", acme, Acme::renewals);
+        m.counter("shortr.tls.acme.failures", "ACME orders that failed (each retried with backoff)", acme, Acme::failures);
+        m.gauge("shortr.tls.acme.certificate.expiry.seconds", "When the ACME certificate expires, in Unix seconds (0: none yet)",
+                acme, Acme::expiryEpochSeconds);
+    }
+
     /** The webhooks of this node: where click batches go ({@link Webhooks#clicked}) once they are stored. */
     public Webhooks webhooks() {
         return webhooks;
@@ -335,6 +362,7 @@ public final class Node implements AutoCloseable {
         try {
             log.info("shutting down: draining requests for up to {}", config.server().shutdownGrace());
             server.shutdown(config.server().shutdownGrace());
+            closeQuietly(acme);
             closeQuietly(tls);
             aggregator.close();
             webhooks.close(); // after the aggregator, whose last flush may still report clicks

@@ -82,6 +82,7 @@ public final class ConfigLoader {
         if (preload != null) {
             problems.add(TLS_HSTS_PRELOAD.key + ": " + preload + where(raw, TLS_HSTS_PRELOAD));
         }
+        acmeProblems(v, raw, problems);
         if (!(Boolean) v.get(TLS_ENABLED)) {
             return;
         }
@@ -97,6 +98,24 @@ public final class ConfigLoader {
                     problems.add(TLS_CERTIFICATES.key + ": " + p + " is not a readable file" + where(raw, TLS_CERTIFICATES));
                 }
             }
+        }
+    }
+
+    /** Rules across ACME settings, and its CA file; nothing is checked while ACME is off. */
+    private static void acmeProblems(Map<Setting, Object> v, Map<Setting, Raw> raw, List<String> problems) {
+        if (!(Boolean) v.get(TLS_ACME_ENABLED)) {
+            return;
+        }
+        if (!(Boolean) v.get(TLS_ENABLED)) {
+            problems.add(TlsConfig.ACME_WITHOUT_TLS + where(raw, TLS_ACME_ENABLED));
+        }
+        String p = AcmeConfig.problem(true, (java.util.Collection<?>) v.get(TLS_ACME_DOMAINS), (Boolean) v.get(TLS_ACME_AGREE_TO_TERMS));
+        if (p != null) {
+            problems.add(p + where(raw, p.startsWith(TLS_ACME_DOMAINS.key) ? TLS_ACME_DOMAINS : TLS_ACME_AGREE_TO_TERMS));
+        }
+        Path ca = (Path) v.get(TLS_ACME_DIRECTORY_CA);
+        if (ca != null && (!Files.isRegularFile(ca) || !Files.isReadable(ca))) {
+            problems.add(TLS_ACME_DIRECTORY_CA.key + ": " + ca + " is not a readable file" + where(raw, TLS_ACME_DIRECTORY_CA));
         }
     }
 
@@ -148,7 +167,12 @@ public final class ConfigLoader {
                         (Boolean) v.get(TLS_HSTS_PRELOAD), (Boolean) v.get(TLS_REDIRECT_HTTP),
                         (Duration) v.get(TLS_SESSION_TICKET_ROTATION), integer(v, TLS_SESSION_CACHE_SIZE),
                         (Duration) v.get(TLS_SESSION_TIMEOUT), (Boolean) v.get(TLS_OCSP_STAPLING),
-                        (Duration) v.get(TLS_RELOAD_INTERVAL)));
+                        (Duration) v.get(TLS_RELOAD_INTERVAL),
+                        new AcmeConfig((Boolean) v.get(TLS_ACME_ENABLED), (String) v.get(TLS_ACME_DIRECTORY),
+                                (Path) v.get(TLS_ACME_DIRECTORY_CA), (String) v.get(TLS_ACME_EMAIL),
+                                List.copyOf((java.util.Collection<String>) v.get(TLS_ACME_DOMAINS)),
+                                (Duration) v.get(TLS_ACME_RENEW_BEFORE), (Boolean) v.get(TLS_ACME_AGREE_TO_TERMS),
+                                (Duration) v.get(TLS_ACME_CHECK_INTERVAL))));
     }
 
     private static int integer(Map<Setting, Object> v, Setting s) {

@@ -116,7 +116,21 @@ enum Setting {
             c -> c.tls().sessionTimeout(), null),
     TLS_OCSP_STAPLING("tls.ocspStapling", Kind.BOOL, Rule.ANY, c -> c.tls().ocspStapling(), null),
     TLS_RELOAD_INTERVAL("tls.reloadInterval", Kind.DURATION, Rule.between(Duration.ofMillis(100), Duration.ofHours(1)),
-            c -> c.tls().reloadInterval(), null);
+            c -> c.tls().reloadInterval(), null),
+
+    TLS_ACME_ENABLED("tls.acme.enabled", Kind.BOOL, Rule.ANY, c -> c.tls().acme().enabled(), null),
+    TLS_ACME_DIRECTORY("tls.acme.directory", Kind.TEXT, Rule.HTTPS_URL, c -> c.tls().acme().directory(), null),
+    TLS_ACME_DIRECTORY_CA("tls.acme.directoryCa", Kind.PATH, Rule.ANY, c -> c.tls().acme().directoryCa(), null),
+    TLS_ACME_EMAIL("tls.acme.email", Kind.TEXT, Rule.EMAIL, c -> c.tls().acme().email(), null),
+    TLS_ACME_DOMAINS("tls.acme.domains", Kind.LIST, Rule.ACME_DOMAINS, c -> c.tls().acme().domains(), null),
+    TLS_ACME_RENEW_BEFORE("tls.acme.renewBefore", Kind.DURATION, Rule.between(Duration.ofHours(1), Duration.ofDays(3650)),
+            c -> c.tls().acme().renewBefore(), null),
+    TLS_ACME_AGREE_TO_TERMS("tls.acme.agreeToTerms", Kind.BOOL, Rule.ANY, c -> c.tls().acme().agreeToTerms(), null),
+    TLS_ACME_CHECK_INTERVAL("tls.acme.checkInterval", Kind.DURATION, Rule.between(Duration.ofSeconds(1), Duration.ofDays(7)),
+            c -> c.tls().acme().checkInterval(), null);
+
+    /** Settings whose absence is a value of its own (no public URL, no extra CA to trust). */
+    private static final java.util.Set<String> OPTIONAL = java.util.Set.of("server.publicUrl", "tls.acme.directoryCa");
 
     static final Map<String, Setting> BY_KEY = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(s -> s.key, s -> s));
@@ -140,6 +154,11 @@ enum Setting {
         return key.substring(0, key.indexOf('.'));
     }
 
+    /** {@code tls} for {@code tls.port}, {@code tls.acme} for {@code tls.acme.enabled}: the mapping the key sits in. */
+    String parent() {
+        return key.substring(0, key.lastIndexOf('.'));
+    }
+
     /** {@code SHORTR_<SECTION>_<KEY>} in upper snake case: {@code rateLimit.perKey} is {@code SHORTR_RATE_LIMIT_PER_KEY}. */
     String envName() {
         return "SHORTR_" + key.replace(".", "_").replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
@@ -152,7 +171,7 @@ enum Setting {
     /** What is wrong with a parsed {@code value}, or null. */
     String problem(Object value) {
         if (value == null) {
-            return this == SERVER_PUBLIC_URL ? null : "is required";
+            return OPTIONAL.contains(key) ? null : "is required";
         }
         return rule.problem(value);
     }
@@ -222,6 +241,41 @@ enum Setting {
                 return "'" + d + "' is not a domain name (write it as evil.example, without scheme or path)";
             }
             return null;
+        };
+
+        Rule HTTPS_URL = v -> {
+            String why = "must be an https:// URL, got '" + v + "'";
+            try {
+                URI u = new URI(v.toString());
+                return "https".equalsIgnoreCase(u.getScheme()) && u.getHost() != null ? null : why;
+            } catch (URISyntaxException e) {
+                return why;
+            }
+        };
+
+        /** Empty (none), or one plain address: the CA turns it into a {@code mailto:} contact. */
+        Rule EMAIL = v -> {
+            String s = v.toString();
+            return s.isEmpty() || s.matches("[^@\\s,;:<>()\\[\\]]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}") ? null
+                    : "must be an email address such as ops@sho.rt, got '" + s + "'";
+        };
+
+        /** DNS names that HTTP-01 can prove: no wildcards, no IP addresses; at most 100, as CAs allow. */
+        Rule ACME_DOMAINS = v -> {
+            Collection<?> names = (Collection<?>) v;
+            if (names.size() > 100) {
+                return "at most 100 names fit one certificate, got " + names.size();
+            }
+            for (Object o : names) {
+                String d = o.toString().strip();
+                if (d.startsWith("*.")) {
+                    return "'" + d + "' is a wildcard, which only DNS-01 can prove; shortr answers HTTP-01: list each name";
+                }
+                if (d.matches("[0-9.]+") || d.contains(":")) {
+                    return "'" + d + "' is an IP address; HTTP-01 proves DNS names only";
+                }
+            }
+            return DOMAINS.problem(v);
         };
 
         /** Each entry {@code CHAIN.pem:KEY.pem}, or one PEM file holding the chain and the key. */

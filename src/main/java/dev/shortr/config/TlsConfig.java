@@ -25,11 +25,12 @@ import java.util.List;
  * @param sessionTimeout        how long a session may be resumed
  * @param ocspStapling          fetch and staple OCSP responses for certificates that name a responder
  * @param reloadInterval        how often the PEM files are checked for changes
+ * @param acme                  certificates ordered and renewed over ACME, served before the configured ones
  */
 public record TlsConfig(boolean enabled, int port, List<String> certificates, String provider, String minVersion, Duration hstsMaxAge,
                         boolean hstsIncludeSubdomains, boolean hstsPreload, boolean redirectHttp,
                         Duration sessionTicketRotation, int sessionCacheSize, Duration sessionTimeout, boolean ocspStapling,
-                        Duration reloadInterval) {
+                        Duration reloadInterval, AcmeConfig acme) {
     /** A year: what HSTS preload lists ask for. */
     static final Duration PRELOAD_MIN_AGE = Duration.ofDays(365);
 
@@ -48,6 +49,28 @@ public record TlsConfig(boolean enabled, int port, List<String> certificates, St
         if (p != null) {
             throw new IllegalArgumentException(Setting.TLS_HSTS_PRELOAD.key + ": " + p);
         }
+        if (acme == null) {
+            throw new IllegalArgumentException("tls.acme is required");
+        }
+        if (acme.enabled() && !enabled) {
+            throw new IllegalArgumentException(ACME_WITHOUT_TLS);
+        }
+    }
+
+    static final String ACME_WITHOUT_TLS = "tls.acme.enabled: needs tls.enabled: true (the certificate is for the HTTPS listener)";
+
+    /** Without ACME. */
+    public TlsConfig(boolean enabled, int port, List<String> certificates, String provider, String minVersion, Duration hstsMaxAge,
+                     boolean hstsIncludeSubdomains, boolean hstsPreload, boolean redirectHttp, Duration sessionTicketRotation,
+                     int sessionCacheSize, Duration sessionTimeout, boolean ocspStapling, Duration reloadInterval) {
+        this(enabled, port, certificates, provider, minVersion, hstsMaxAge, hstsIncludeSubdomains, hstsPreload, redirectHttp,
+                sessionTicketRotation, sessionCacheSize, sessionTimeout, ocspStapling, reloadInterval, AcmeConfig.defaults());
+    }
+
+    /** This config with {@code acme} in place of its own. */
+    public TlsConfig withAcme(AcmeConfig acme) {
+        return new TlsConfig(enabled, port, certificates, provider, minVersion, hstsMaxAge, hstsIncludeSubdomains, hstsPreload,
+                redirectHttp, sessionTicketRotation, sessionCacheSize, sessionTimeout, ocspStapling, reloadInterval, acme);
     }
 
     public static TlsConfig defaults() {

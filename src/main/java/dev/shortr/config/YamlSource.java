@@ -30,6 +30,9 @@ final class YamlSource {
     private static final Pattern MARK = Pattern.compile(" in '[^']*', line (\\d+), column (\\d+):");
     private static final Set<String> SECTIONS = Arrays.stream(Setting.values()).map(Setting::section)
             .collect(Collectors.toUnmodifiableSet());
+    /** Mappings inside a section that hold settings of their own ({@code tls.acme}). */
+    private static final Set<String> PARENTS = Arrays.stream(Setting.values()).map(Setting::parent)
+            .filter(parent -> parent.contains(".")).collect(Collectors.toUnmodifiableSet());
 
     private final String name;
     private final List<String> problems;
@@ -96,14 +99,24 @@ final class YamlSource {
         }
     }
 
+    /** The settings of one mapping: a section ({@code tls}) or a mapping nested in one ({@code tls.acme}). */
     private void section(JsonParser p, String section) throws IOException {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = section + "." + p.currentName();
             int line = line(p);
             JsonToken v = p.nextToken();
             Setting s = Setting.BY_KEY.get(key);
+            if (s == null && PARENTS.contains(key)) { // a nested mapping such as tls.acme
+                if (v == JsonToken.START_OBJECT) {
+                    section(p, key);
+                } else if (v != JsonToken.VALUE_NULL) {
+                    problems.add(key + ": expected a mapping of settings, got " + shape(p) + at(line));
+                    p.skipChildren();
+                }
+                continue;
+            }
             if (s == null) {
-                List<String> siblings = Arrays.stream(Setting.values()).filter(x -> x.section().equals(section))
+                List<String> siblings = Arrays.stream(Setting.values()).filter(x -> x.parent().equals(section))
                         .map(x -> x.key).toList();
                 problems.add(key + ": unknown key" + Nearest.suggestion(key, siblings) + at(line));
                 p.skipChildren();

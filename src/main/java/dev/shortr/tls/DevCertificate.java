@@ -63,7 +63,8 @@ final class DevCertificate {
                 ********************************************************************************
                 WARNING: TLS is on with a SELF-SIGNED DEVELOPMENT CERTIFICATE ({}).
                 It is for localhost only: no browser or client trusts it, and it proves nothing.
-                Configure real certificates with tls.certificates (SHORTR_TLS_CERTIFICATES).
+                Configure real certificates with tls.certificates (SHORTR_TLS_CERTIFICATES),
+                or have them issued over ACME (tls.acme.*, see docs/tls.md).
                 Certificate: {}
                 ********************************************************************************""",
                 made ? "made now" : "reused", cert.toAbsolutePath());

@@ -38,7 +38,11 @@ public final class Tls implements TlsTermination, AutoCloseable {
     /** Where the development certificate lives, under the data directory. */
     static final String DEV_DIR = "tls";
 
-    private final List<String> entries;
+    /** Certificates another part of the node writes (ACME): served first once their files exist. */
+    private final List<String> managed;
+    /** The configured certificates; else, while no managed one exists, the development certificate. */
+    private final List<String> configured;
+    private final Path devDir;
     private final Contexts.Options options;
     private final TicketKeys tickets = new TicketKeys();
     private final OcspStapler stapler = new OcspStapler();
@@ -48,7 +52,9 @@ public final class Tls implements TlsTermination, AutoCloseable {
     private final AtomicLong reloadFailures = new AtomicLong();
     private volatile Contexts current;
 
-    // the reload watch; touched by the housekeeping thread only
+    // the reload watch; touched by the housekeeping thread only (and by start, before it runs)
+    /** The development certificate's entry once it has been made or found. */
+    private String devEntry;
     private Map<Path, Stamp> loaded;
     private Map<Path, Stamp> pending;
     private Map<Path, Stamp> failed;
@@ -58,8 +64,10 @@ public final class Tls implements TlsTermination, AutoCloseable {
         static final Stamp MISSING = new Stamp(-1, -1, null);
     }
 
-    private Tls(List<String> entries, Contexts.Options options) {
-        this.entries = entries;
+    private Tls(List<String> managed, List<String> configured, Path devDir, Contexts.Options options) {
+        this.managed = managed;
+        this.configured = configured;
+        this.devDir = devDir;
         this.options = options;
     }
 
@@ -71,15 +79,30 @@ public final class Tls implements TlsTermination, AutoCloseable {
      * @throws IOException when a certificate cannot be loaded; the message names the file
      */
     public static Tls start(TlsConfig config, Path dataDir, List<String> alpn) throws IOException {
+        return start(config, dataDir, alpn, List.of());
+    }
+
+    /**
+     * As {@link #start(TlsConfig, Path, List)}, with certificates that another part of the node writes and renews
+     * (ACME), {@code CHAIN.pem:KEY.pem} each. They need not exist yet: until they do, the configured certificates,
+     * or else the development one, are served; once they do, they are served first (the default for clients
+     * without SNI), and the development certificate is dropped. They are watched and reloaded like the others.
+     * At start-up a managed pair that cannot be loaded (a crash between writing its key and its chain) is left
+     * out rather than failing the start: its writer replaces it.
+     */
+    public static Tls start(TlsConfig config, Path dataDir, List<String> alpn, List<String> managed) throws IOException {
         SslProvider provider = provider(config.provider());
         List<String> protocols = config.minVersion().equals("TLSv1.3") ? List.of("TLSv1.3") : List.of("TLSv1.3", "TLSv1.2");
         boolean ocsp = config.ocspStapling() && provider == SslProvider.OPENSSL;
-        List<String> entries = config.certificates().isEmpty()
-                ? List.of(DevCertificate.ensure(dataDir.resolve(DEV_DIR))) : config.certificates();
-        Tls tls = new Tls(entries, new Contexts.Options(provider, protocols, alpn, config.sessionCacheSize(),
-                config.sessionTimeout().toSeconds(), ocsp));
+        Tls tls = new Tls(List.copyOf(managed), config.certificates(), dataDir.resolve(DEV_DIR),
+                new Contexts.Options(provider, protocols, alpn, config.sessionCacheSize(), config.sessionTimeout().toSeconds(), ocsp));
         tls.loaded = tls.snapshot();
-        tls.current = Contexts.build(load(entries), tls.options, tls.tickets);
+        List<Credential> credentials = tls.loadServing(true);
+        if (!managed.isEmpty() && credentials.stream().noneMatch(c -> managed.contains(entryOf(c)))) {
+            log.warn("TLS: no certificate from ACME yet ({}); serving {} until it is issued", String.join(", ", managed),
+                    config.certificates().isEmpty() ? "the development certificate" : "the configured certificates");
+        }
+        tls.current = Contexts.build(credentials, tls.options, tls.tickets);
         log.info("TLS: {}; {}; session tickets rotated every {}, session cache {} for {}; OCSP stapling {}",
                 provider == SslProvider.OPENSSL ? OpenSsl.versionString() + " (netty-tcnative)"
                         : "the JDK's provider (Java " + Runtime.version().feature() + ")",
@@ -121,6 +144,53 @@ public final class Tls implements TlsTermination, AutoCloseable {
         };
     }
 
+    /**
+     * Loads what to serve now: the managed certificates whose files are there, then the configured ones; with
+     * none configured, the development certificate (made first if need be) only while no managed one is loaded.
+     *
+     * @param skipBrokenManaged leave out a managed pair that cannot be loaded (at start-up, when nothing is
+     *                          served yet) rather than fail; a reload fails instead, and the certificates in use stay
+     */
+    private List<Credential> loadServing(boolean skipBrokenManaged) throws IOException {
+        List<Credential> out = new ArrayList<>();
+        for (String m : managed) {
+            if (!present(m)) {
+                continue;
+            }
+            try {
+                out.add(PemFiles.load(m));
+            } catch (IOException e) {
+                if (!skipBrokenManaged) {
+                    throw e;
+                }
+                log.warn("TLS: the certificate from ACME cannot be used ({}); it is left out until it is replaced", e.getMessage());
+            }
+        }
+        if (!configured.isEmpty()) {
+            out.addAll(load(configured));
+        } else if (out.isEmpty()) {
+            if (devEntry == null) {
+                devEntry = DevCertificate.ensure(devDir);
+            }
+            out.add(PemFiles.load(devEntry));
+        }
+        return out;
+    }
+
+    /** The entry a credential was loaded from, as {@code CHAIN.pem:KEY.pem} or one file. */
+    private static String entryOf(Credential c) {
+        return String.join(":", c.files().stream().map(Path::toString).toList());
+    }
+
+    private static boolean present(String entry) {
+        for (String f : entry.split(":", 2)) {
+            if (!Files.isRegularFile(Path.of(f.strip()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static List<Credential> load(List<String> entries) throws IOException {
         List<Credential> out = new ArrayList<>();
         for (String e : entries) {
@@ -134,7 +204,7 @@ public final class Tls implements TlsTermination, AutoCloseable {
         return new CertificatePicker(this::current);
     }
 
-    private Contexts current() {
+    Contexts current() {
         return current;
     }
 
@@ -178,8 +248,7 @@ public final class Tls implements TlsTermination, AutoCloseable {
     private void reload(Map<Path, Stamp> stamps) {
         Contexts next;
         try {
-            List<Credential> credentials = load(entries);
-            next = Contexts.build(credentials, options, tickets);
+            next = Contexts.build(loadServing(false), options, tickets);
         } catch (IOException | RuntimeException e) {
             failed = stamps;
             reloadFailures.incrementAndGet();
@@ -202,7 +271,9 @@ public final class Tls implements TlsTermination, AutoCloseable {
 
     private Map<Path, Stamp> snapshot() {
         Map<Path, Stamp> stamps = new LinkedHashMap<>();
-        for (String e : entries) {
+        List<String> watched = new ArrayList<>(managed); // not the development certificate: only we write it
+        watched.addAll(configured);
+        for (String e : watched) {
             for (String f : e.split(":", 2)) {
                 Path p = Path.of(f.strip());
                 stamps.put(p, stamp(p));

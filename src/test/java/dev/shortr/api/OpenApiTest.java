@@ -37,7 +37,11 @@ class OpenApiTest {
         }
     }
 
-    /** The routes as a node registers them: the API's own, then the catch-all redirect (see Node.start). */
+    /**
+     * The routes as a node registers them: the API's own, then the catch-all redirect (see Node.start). The web
+     * UI's routes and the ACME HTTP-01 challenge ({@code /.well-known/acme-challenge/{token}}, registered only with
+     * ACME on) are not part of the API and stay out of the document.
+     */
     private static Router routes() {
         Clock clock = Clock.systemUTC();
         // the handlers are never called here, so the ports behind them are not needed

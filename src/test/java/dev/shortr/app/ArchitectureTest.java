@@ -27,6 +27,7 @@ class ArchitectureTest {
             Map.entry("http", List.of("io.netty.", "com.fasterxml.jackson.", "org.slf4j.")),
             Map.entry("tls", List.of("dev.shortr.http.", "dev.shortr.config.", "io.netty.", "org.bouncycastle.", "javax.net.ssl.",
                     "org.slf4j.")),
+            Map.entry("acme", List.of("dev.shortr.http.", "dev.shortr.config.", "org.shredzone.acme4j.", "javax.net.ssl.", "org.slf4j.")),
             Map.entry("redirect", List.of("dev.shortr.link.", "dev.shortr.visit.", "dev.shortr.http.", "dev.shortr.config.",
                     "io.netty.", "com.github.benmanes.caffeine.", "org.slf4j.")),
             Map.entry("webhook", List.of("dev.shortr.link.", "dev.shortr.config.", "javax.crypto.", "javax.net.ssl.", "com.fasterxml.jackson.",

@@ -97,6 +97,67 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void acmeIsANestedMappingUnderTls() throws IOException {
+        Path ca = Files.writeString(dir.resolve("pebble-ca.pem"), "x");
+        Path f = yaml("""
+                tls:
+                  enabled: true
+                  acme:
+                    enabled: true
+                    directory: https://acme-staging-v02.api.letsencrypt.org/directory
+                    directoryCa: %s
+                    email: ops@sho.rt
+                    domains: [Sho.rt, go.sho.rt]
+                    agreeToTerms: true
+                """.formatted(ca));
+        ShortrConfig c = ConfigLoader.load(f, Map.of("SHORTR_TLS_ACME_RENEW_BEFORE", "240h"), Map.of("tls.acme.checkInterval", "12h"));
+        assertThat(c.tls().acme()).isEqualTo(new AcmeConfig(true, AcmeConfig.LETS_ENCRYPT_STAGING, ca, "ops@sho.rt",
+                List.of("sho.rt", "go.sho.rt"), Duration.ofDays(10), true, Duration.ofHours(12)));
+        assertThat(ShortrConfig.defaults().tls().acme()).as("off, Let's Encrypt production, 30 days early, daily checks")
+                .isEqualTo(new AcmeConfig(false, "https://acme-v02.api.letsencrypt.org/directory", null, "", List.of(),
+                        Duration.ofDays(30), false, Duration.ofHours(24)));
+    }
+
+    @Test
+    void badAcmeValuesAreAllListed() {
+        assertThat(problems(null, Map.of("SHORTR_TLS", "true", "SHORTR_TLS_ACME_ENABLED", "true",
+                "SHORTR_TLS_ACME_DIRECTORY", "http://acme.example/directory", "SHORTR_TLS_ACME_DOMAINS", "sho.rt,*.sho.rt",
+                "SHORTR_TLS_ACME_EMAIL", "ops at sho.rt", "SHORTR_TLS_ACME_RENEW_BEFORE", "30m"), Map.of()))
+                .containsExactlyInAnyOrder(
+                        "tls.acme.directory: must be an https:// URL, got 'http://acme.example/directory' (SHORTR_TLS_ACME_DIRECTORY)",
+                        "tls.acme.domains: '*.sho.rt' is a wildcard, which only DNS-01 can prove; shortr answers HTTP-01: list "
+                                + "each name (SHORTR_TLS_ACME_DOMAINS)",
+                        "tls.acme.email: must be an email address such as ops@sho.rt, got 'ops at sho.rt' (SHORTR_TLS_ACME_EMAIL)",
+                        "tls.acme.renewBefore: must be between 1h and 87600h, got 30m (SHORTR_TLS_ACME_RENEW_BEFORE)");
+        assertThat(problems(null, Map.of("SHORTR_TLS_ACME_DOMAINS", "127.0.0.1"), Map.of())).containsExactly(
+                "tls.acme.domains: '127.0.0.1' is an IP address; HTTP-01 proves DNS names only (SHORTR_TLS_ACME_DOMAINS)");
+    }
+
+    @Test
+    void anEnabledAcmeThatCannotOrderIsRefusedBeforeAnySocketOpens() {
+        Path missing = dir.resolve("missing-ca.pem");
+        assertThat(problems(null, Map.of("SHORTR_TLS_ACME_ENABLED", "true", "SHORTR_TLS_ACME_DIRECTORY_CA", missing.toString()),
+                Map.of())).containsExactlyInAnyOrder(
+                        "tls.acme.enabled: needs tls.enabled: true (the certificate is for the HTTPS listener) (SHORTR_TLS_ACME_ENABLED)",
+                        "tls.acme.domains: name at least one domain to order a certificate for",
+                        "tls.acme.directoryCa: " + missing + " is not a readable file (SHORTR_TLS_ACME_DIRECTORY_CA)");
+        assertThat(problems(null, Map.of("SHORTR_TLS", "true", "SHORTR_TLS_ACME_ENABLED", "true", "SHORTR_TLS_ACME_DOMAINS", "sho.rt"),
+                Map.of())).singleElement().asString().startsWith("tls.acme.agreeToTerms: must be true to order certificates");
+        assertThatThrownBy(() -> TlsConfig.defaults().withAcme(new AcmeConfig(true, AcmeConfig.LETS_ENCRYPT, null, "",
+                List.of("sho.rt"), Duration.ofDays(30), true, Duration.ofHours(24))))
+                .as("records refuse it too").hasMessageContaining("needs tls.enabled");
+    }
+
+    @Test
+    void unknownAcmeKeysGetSuggestionsAndTheMappingMustBeOne() throws IOException {
+        Path f = yaml("tls:\n  acme:\n    renewBefor: 240h\n");
+        assertThat(problems(f, Map.of(), Map.of())).containsExactly(
+                "tls.acme.renewBefor: unknown key; did you mean tls.acme.renewBefore? (" + f + " line 3)");
+        Path g = yaml("tls:\n  acme: true\n");
+        assertThat(problems(g, Map.of(), Map.of())).containsExactly("tls.acme: expected a mapping of settings, got 'true' (" + g + " line 2)");
+    }
+
+    @Test
     void badWebhookSettingsAreAllListed() {
         assertThat(problems(null, Map.of("SHORTR_WEBHOOKS_MAX_ATTEMPTS", "0", "SHORTR_WEBHOOKS_CLICK_WINDOW", "5ms",
                 "SHORTR_WEBHOOKS_TIMEOUT", "10m", "SHORTR_WEBHOOKS_CONCURRENCY", "0", "SHORTR_WEBHOOKS_BACKOFF_BASE", "2h",
@@ -163,8 +224,8 @@ class ConfigLoaderTest {
     @EnumSource(Setting.class)
     void everySettingAnswersToItsGenericEnvironmentName(Setting s) {
         Object d = s.defaultValue(ShortrConfig.defaults());
-        String text = d == null ? "https://example.com" : d instanceof Set<?> set
-                ? set.stream().map(Object::toString).collect(Collectors.joining(",")) : d.toString();
+        String text = d == null ? "https://example.com" : d instanceof java.util.Collection<?> list
+                ? list.stream().map(Object::toString).collect(Collectors.joining(",")) : d.toString();
         ShortrConfig c = ConfigLoader.load(null, Map.of(s.envName(), text), Map.of());
         assertThat(c).isNotNull();
         assertThat(s.envName()).matches("SHORTR_[A-Z][A-Z0-9_]+").doesNotContain("__");

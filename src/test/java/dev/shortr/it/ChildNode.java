@@ -46,11 +46,12 @@ final class ChildNode implements AutoCloseable {
 
     /** Serves {@code data} with one I/O thread; {@code config} may be null. Logs go to {@code logs}. */
     static ChildNode serve(Path config, Path data, Path logs) throws IOException {
+        return serve(config, data, logs, freePort());
+    }
+
+    /** As {@link #serve(Path, Path, Path)}, on {@code port}: for a peer that must know the port before the node starts. */
+    static ChildNode serve(Path config, Path data, Path logs, int port) throws IOException {
         Files.createDirectories(logs);
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
         Path out = logs.resolve("stdout.log");
         Path err = logs.resolve("stderr.log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -61,6 +62,13 @@ final class ChildNode implements AutoCloseable {
         command.addAll(List.of("--port", Integer.toString(port), "--data", data.toString(), "--io-threads", "1"));
         Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         return new ChildNode(p, port, out, err);
+    }
+
+    /** A port free now (and very likely still free a moment later). */
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     String baseUrl() {
@@ -127,6 +135,11 @@ final class ChildNode implements AutoCloseable {
         if (!process.isAlive()) {
             throw new AssertionError("'shortr serve' exited with " + process.exitValue() + " before " + doing + logs());
         }
+    }
+
+    /** Everything the child has written so far, stdout then stderr (where its log goes), untruncated. */
+    String output() throws IOException {
+        return Files.readString(out, StandardCharsets.UTF_8) + Files.readString(err, StandardCharsets.UTF_8);
     }
 
     /** The ends of the child's stdout and stderr, for a failure message. */
