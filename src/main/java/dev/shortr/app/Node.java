@@ -132,7 +132,8 @@ public final class Node implements AutoCloseable {
             tls = tc.enabled() ? Tls.start(tc, config.store().dataDir(), HttpServer.ALPN) : null;
             HttpServer.Https https = null;
             if (tls != null) {
-                https = new HttpServer.Https(tc.port(), tls, tc.hstsHeader(), tc.redirectHttp(), publicUrl);
+                // HTTP/3 on UDP at the same port number, with the same certificates, when on and the native codec loads
+                https = new HttpServer.Https(tc.port(), tls, tc.hstsHeader(), tc.redirectHttp(), publicUrl, tls.quic());
                 registerTlsMetrics(metrics, tls);
             }
             HttpServer server = new HttpServer(
@@ -145,6 +146,13 @@ public final class Node implements AutoCloseable {
             metrics.gauge("shortr.http.connections", "Open HTTP connections", server, HttpServer::connections);
             metrics.counter("shortr.http.connections.refused", "Connections turned away because server.maxConnections were open",
                     server, HttpServer::refusedConnections);
+            if (server.http3()) {
+                metrics.counter("shortr.http3.requests", "Requests answered over HTTP/3", server, HttpServer::http3Requests);
+                metrics.counter("shortr.http3.early.requests", "HTTP/3 requests that arrived in 0-RTT early data", server,
+                        HttpServer::http3EarlyRequests);
+                metrics.counter("shortr.http3.too.early", "Requests in early data refused with 425 (all but GET and HEAD)", server,
+                        HttpServer::http3TooEarly);
+            }
             printFirstAdminKey(keys, console); // only once the port is ours, so a failed start mints nothing
             Node node = new Node(config, stores, metrics, aggregator, webhooks, server, port, tls);
             Thread.ofVirtual().name("cache-warm").start(() -> {

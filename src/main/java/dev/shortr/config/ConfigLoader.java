@@ -144,7 +144,7 @@ public final class ConfigLoader {
                         (Boolean) v.get(TLS_HSTS_PRELOAD), (Boolean) v.get(TLS_REDIRECT_HTTP),
                         (Duration) v.get(TLS_SESSION_TICKET_ROTATION), integer(v, TLS_SESSION_CACHE_SIZE),
                         (Duration) v.get(TLS_SESSION_TIMEOUT), (Boolean) v.get(TLS_OCSP_STAPLING),
-                        (Duration) v.get(TLS_RELOAD_INTERVAL)));
+                        (Duration) v.get(TLS_RELOAD_INTERVAL), (Boolean) v.get(TLS_HTTP3), (Boolean) v.get(TLS_EARLY_DATA)));
     }
 
     private static int integer(Map<Setting, Object> v, Setting s) {

@@ -102,7 +102,9 @@ enum Setting {
             c -> c.tls().sessionTimeout(), null),
     TLS_OCSP_STAPLING("tls.ocspStapling", Kind.BOOL, Rule.ANY, c -> c.tls().ocspStapling(), null),
     TLS_RELOAD_INTERVAL("tls.reloadInterval", Kind.DURATION, Rule.between(Duration.ofMillis(100), Duration.ofHours(1)),
-            c -> c.tls().reloadInterval(), null);
+            c -> c.tls().reloadInterval(), null),
+    TLS_HTTP3("tls.http3", Kind.BOOL, Rule.ANY, c -> c.tls().http3(), "SHORTR_HTTP3"),
+    TLS_EARLY_DATA("tls.earlyData", Kind.BOOL, Rule.ANY, c -> c.tls().earlyData(), null);
 
     static final Map<String, Setting> BY_KEY = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(s -> s.key, s -> s));

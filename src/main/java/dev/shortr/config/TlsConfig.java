@@ -25,11 +25,15 @@ import java.util.List;
  * @param sessionTimeout        how long a session may be resumed
  * @param ocspStapling          fetch and staple OCSP responses for certificates that name a responder
  * @param reloadInterval        how often the PEM files are checked for changes
+ * @param http3                 serve HTTP/3 over QUIC on UDP at {@code port} too, with the same certificates, and
+ *                              advertise it ({@code Alt-Svc}) on the HTTPS answers
+ * @param earlyData             accept TLS 1.3 early data (0-RTT) on HTTP/3 resumptions; only GET and HEAD are
+ *                              served from it, anything else gets 425 Too Early
  */
 public record TlsConfig(boolean enabled, int port, List<String> certificates, String provider, String minVersion, Duration hstsMaxAge,
                         boolean hstsIncludeSubdomains, boolean hstsPreload, boolean redirectHttp,
                         Duration sessionTicketRotation, int sessionCacheSize, Duration sessionTimeout, boolean ocspStapling,
-                        Duration reloadInterval) {
+                        Duration reloadInterval, boolean http3, boolean earlyData) {
     /** A year: what HSTS preload lists ask for. */
     static final Duration PRELOAD_MIN_AGE = Duration.ofDays(365);
 
@@ -50,9 +54,23 @@ public record TlsConfig(boolean enabled, int port, List<String> certificates, St
         }
     }
 
+    /** With HTTP/3 and its early data on, as by default. */
+    public TlsConfig(boolean enabled, int port, List<String> certificates, String provider, String minVersion, Duration hstsMaxAge,
+                     boolean hstsIncludeSubdomains, boolean hstsPreload, boolean redirectHttp, Duration sessionTicketRotation,
+                     int sessionCacheSize, Duration sessionTimeout, boolean ocspStapling, Duration reloadInterval) {
+        this(enabled, port, certificates, provider, minVersion, hstsMaxAge, hstsIncludeSubdomains, hstsPreload, redirectHttp,
+                sessionTicketRotation, sessionCacheSize, sessionTimeout, ocspStapling, reloadInterval, true, true);
+    }
+
     public static TlsConfig defaults() {
         return new TlsConfig(false, 8443, List.of(), "auto", "TLSv1.2", Duration.ofDays(365), false, false, true,
-                Duration.ofHours(12), 20_480, Duration.ofHours(12), true, Duration.ofSeconds(2));
+                Duration.ofHours(12), 20_480, Duration.ofHours(12), true, Duration.ofSeconds(2), true, true);
+    }
+
+    /** This config with HTTP/3 and its early data switched as given. */
+    public TlsConfig withHttp3(boolean http3, boolean earlyData) {
+        return new TlsConfig(enabled, port, certificates, provider, minVersion, hstsMaxAge, hstsIncludeSubdomains, hstsPreload,
+                redirectHttp, sessionTicketRotation, sessionCacheSize, sessionTimeout, ocspStapling, reloadInterval, http3, earlyData);
     }
 
     /** What keeps a preload request from being accepted by the preload lists, or null. */

@@ -3,8 +3,9 @@ package dev.shortr.http;
 import io.netty.channel.ChannelHandlerContext;
 
 /**
- * A hook that may answer a body-less GET/HEAD on the event loop, straight from the connection's bytes,
- * before Netty's decoder and the router see it (the redirect hot path). Implementations must never block.
+ * A hook that may answer a body-less GET/HEAD on the event loop, straight from the connection's bytes (HTTP/1.x)
+ * or from a decoded header list (HTTP/3), before the router sees it (the redirect hot path). Implementations must
+ * never block.
  */
 public interface FastPath {
     /**
@@ -16,4 +17,14 @@ public interface FastPath {
      * @param head    the request; valid only during this call
      */
     int tryServe(ChannelHandlerContext objects, ChannelHandlerContext wire, RequestHead head);
+
+    /**
+     * The same for a request whose head a codec has decoded (HTTP/3): answers through {@code head}'s send methods and
+     * returns the status sent, or returns 0, having sent nothing, to let the router handle it.
+     *
+     * @param head the request; valid only during this call
+     */
+    default int tryServe(DecodedHead head) {
+        return 0;
+    }
 }

@@ -81,6 +81,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void http3AndItsEarlyDataAreOnWithTlsUnlessSwitchedOff() throws IOException {
+        assertThat(TlsConfig.defaults().http3()).isTrue();
+        assertThat(TlsConfig.defaults().earlyData()).isTrue();
+        ShortrConfig c = ConfigLoader.load(yaml("tls: { http3: true, earlyData: false }\n"), Map.of(), Map.of());
+        assertThat(c.tls().http3()).isTrue();
+        assertThat(c.tls().earlyData()).isFalse();
+        assertThat(ConfigLoader.load(null, Map.of(), Map.of("tls.http3", "false")).tls().http3()).isFalse();
+    }
+
+    @Test
     void badTlsSettingsAreAllListedBeforeAnySocketOpens() {
         Path missing = dir.resolve("missing.pem");
         assertThat(problems(null, Map.of("SHORTR_TLS", "true", "SHORTR_TLS_PORT", "8080", "SHORTR_TLS_CERTIFICATES",
@@ -143,7 +153,10 @@ class ConfigLoaderTest {
                 alias("SHORTR_LINKS_BLOCKED_DOMAINS", "evil.example, Bad.Example,,", c -> c.links().blockedDomains(),
                         Set.of("evil.example", "bad.example")),
                 alias("SHORTR_CLICKS_FLUSH_INTERVAL", "2m", c -> c.clicks().flushInterval(), Duration.ofMinutes(2)),
-                alias("SHORTR_REDIRECT_CACHE_MAX_ENTRIES", "1_000", c -> c.redirect().cacheMaxEntries(), 1000L));
+                alias("SHORTR_REDIRECT_CACHE_MAX_ENTRIES", "1_000", c -> c.redirect().cacheMaxEntries(), 1000L),
+                alias("SHORTR_HTTP3", "false", c -> c.tls().http3(), false),
+                alias("SHORTR_TLS_HTTP3", "false", c -> c.tls().http3(), false),
+                alias("SHORTR_TLS_EARLY_DATA", "false", c -> c.tls().earlyData(), false));
     }
 
     private static Arguments alias(String name, String value, Function<ShortrConfig, Object> read, Object expected) {
@@ -164,7 +177,7 @@ class ConfigLoaderTest {
                 ? set.stream().map(Object::toString).collect(Collectors.joining(",")) : d.toString();
         ShortrConfig c = ConfigLoader.load(null, Map.of(s.envName(), text), Map.of());
         assertThat(c).isNotNull();
-        assertThat(s.envName()).matches("SHORTR_[A-Z_]+").doesNotContain("__");
+        assertThat(s.envName()).matches("SHORTR_[A-Z][A-Z0-9_]+").doesNotContain("__");
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
