@@ -73,7 +73,7 @@ class Http3IT {
     }
 
     @Test
-    void clicksOverHttp3AreCountedAndHeadsAreNot() {
+    void clicksOverHttp3AreCountedAndHeadsAreNot() throws InterruptedException {
         node.createLink("h3c001", "https://example.com/clicked-over-h3", null);
         QuicChannel ch = h3.connect();
         try {
@@ -89,8 +89,17 @@ class Http3IT {
         } finally {
             ch.close().awaitUninterruptibly();
         }
-        JsonNode stats = ClicksIT.awaitClicks(node, "h3c001", 3);
+        ClicksIT.awaitClicks(node, "h3c001", 3);
+        // the analytics totals follow the click count by a counters interval
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        JsonNode stats = ClicksIT.stats(node, "h3c001");
+        while (stats.get("totals").get("heads").asLong() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(25);
+            stats = ClicksIT.stats(node, "h3c001");
+        }
         assertThat(stats.get("totals").get("heads").asLong()).as("HEADs are counted apart: %s", stats).isEqualTo(2);
+        assertThat(stats.get("totals").get("clicks").asLong()).as("and never as clicks: %s", stats).isEqualTo(3);
+        assertThat(stats.get("clicks").asLong()).isEqualTo(3);
     }
 
     @Test
@@ -196,6 +205,13 @@ class Http3IT {
         }
     }
 
+    /**
+     * A resumed connection sends a GET and a POST in its 0-RTT packets. Whether the server reads them before its
+     * handshake completes depends on a race inside quiche: 0-RTT packets that arrive before the server has installed
+     * the early-data keys (its certificate step runs as a task) are held back and decrypted with the client's
+     * Finished, and are then served as ordinary requests, which is safe (a replay never completes a handshake). So
+     * each attempt must be consistent either way, and one of up to ten attempts must have seen early data.
+     */
     @Test
     void zeroRttServesAnEarlyGetAndRefusesAnEarlyPostWith425() throws Exception {
         node.createLink("h3e001", "https://example.com/early", null);
@@ -203,34 +219,46 @@ class Http3IT {
         try (UdpDelay link = new UdpDelay(node.tlsPort(), 20); H3Client client = new H3Client("a.test", link.port(), pki.caFile())) {
             // a first, full handshake leaves the client a session ticket that allows early data
             assertThat(client.send(H3Client.Request.get("/healthz")).status()).isEqualTo(200);
-            double early = node.metric("shortr_http3_early_requests_total");
-            double tooEarly = node.metric("shortr_http3_too_early_total");
-
-            String post = "{\"code\":\"h3e002\",\"url\":\"https://example.com/replayable\"}";
-            H3Client.Early resumed = client.connectEarly(H3Client.Request.get("/h3e001"),
-                    H3Client.Request.of("POST", "/api/v1/links", post, "authorization", "Bearer " + node.adminKey(),
-                            "content-type", "application/json"));
-            try {
-                assertThat(resumed.sentEarly()).as("the resumed connection offered 0-RTT").isTrue();
-                H3Client.Response got = resumed.responses().get(0).get(10, TimeUnit.SECONDS);
-                assertThat(got.status()).as("an early GET is served").isEqualTo(302);
-                assertThat(got.header("location")).isEqualTo("https://example.com/early");
-                H3Client.Response refused = resumed.responses().get(1).get(10, TimeUnit.SECONDS);
-                assertThat(refused.status()).as("an early POST: %s", refused.body()).isEqualTo(425);
-                assertThat(TestNode.parse(refused.body()).get("type").asText()).endsWith("/too-early");
-                assertThat(node.metric("shortr_http3_early_requests_total") - early)
-                        .as("the server saw both requests before the handshake completed").isEqualTo(2);
-                assertThat(node.metric("shortr_http3_too_early_total") - tooEarly).isEqualTo(1);
-                assertThat(node.admin("GET", "/api/v1/links/h3e002", null).statusCode()).as("nothing was created").isEqualTo(404);
-
-                // sent again once the handshake is complete, on the same connection, the POST goes through
-                H3Client.Response retried = H3Client.send(resumed.connection(), H3Client.Request.of("POST", "/api/v1/links",
-                        post, "authorization", "Bearer " + node.adminKey(), "content-type", "application/json"));
-                assertThat(retried.status()).as(retried.body()).isEqualTo(201);
-                assertThat(node.metric("shortr_http3_early_requests_total") - early).as("the retry was not early").isEqualTo(2);
-            } finally {
-                resumed.connection().close().awaitUninterruptibly();
+            boolean refusedEarly = false;
+            for (int attempt = 1; attempt <= 10 && !refusedEarly; attempt++) {
+                double early = node.metric("shortr_http3_early_requests_total");
+                double tooEarly = node.metric("shortr_http3_too_early_total");
+                String code = "h3e1" + (10 + attempt);
+                String post = "{\"code\":\"" + code + "\",\"url\":\"https://example.com/replayable\"}";
+                H3Client.Request create = H3Client.Request.of("POST", "/api/v1/links", post, "authorization",
+                        "Bearer " + node.adminKey(), "content-type", "application/json");
+                H3Client.Early resumed = client.connectEarly(H3Client.Request.get("/h3e001"), create);
+                try {
+                    assertThat(resumed.sentEarly()).as("attempt %d: the resumed connection offered 0-RTT", attempt).isTrue();
+                    H3Client.Response got = resumed.responses().get(0).get(10, TimeUnit.SECONDS);
+                    assertThat(got.status()).as("an early GET is served").isEqualTo(302);
+                    assertThat(got.header("location")).isEqualTo("https://example.com/early");
+                    H3Client.Response posted = resumed.responses().get(1).get(10, TimeUnit.SECONDS);
+                    double seenEarly = node.metric("shortr_http3_early_requests_total") - early;
+                    double refused = node.metric("shortr_http3_too_early_total") - tooEarly;
+                    if (posted.status() == 425) {
+                        refusedEarly = true;
+                        assertThat(TestNode.parse(posted.body()).get("type").asText()).endsWith("/too-early");
+                        assertThat(seenEarly).as("the server saw both requests before the handshake completed").isEqualTo(2);
+                        assertThat(refused).isEqualTo(1);
+                        assertThat(node.admin("GET", "/api/v1/links/" + code, null).statusCode()).as("nothing was created")
+                                .isEqualTo(404);
+                        // sent again once the handshake is complete, on the same connection, the POST goes through
+                        H3Client.Response retried = H3Client.send(resumed.connection(), create);
+                        assertThat(retried.status()).as(retried.body()).isEqualTo(201);
+                        assertThat(node.metric("shortr_http3_early_requests_total") - early).as("the retry was not early")
+                                .isEqualTo(2);
+                    } else {
+                        // read after the handshake: a POST is never served from early data
+                        assertThat(posted.status()).as("attempt %d: %s", attempt, posted.body()).isEqualTo(201);
+                        assertThat(refused).as("nothing refused").isZero();
+                        assertThat(seenEarly).as("at most the GET was read early").isLessThanOrEqualTo(1);
+                    }
+                } finally {
+                    resumed.connection().close().awaitUninterruptibly();
+                }
             }
+            assertThat(refusedEarly).as("in ten resumptions the server read the 0-RTT requests early at least once").isTrue();
         }
     }
 
