@@ -147,7 +147,8 @@ public final class Node implements AutoCloseable {
                     acme == null ? java.util.List.of() : acme.certificates()) : null;
             HttpServer.Https https = null;
             if (tls != null) {
-                https = new HttpServer.Https(tc.port(), tls, tc.hstsHeader(), tc.redirectHttp(), publicUrl);
+                // HTTP/3 on UDP at the same port number, with the same certificates, when on and the native codec loads
+                https = new HttpServer.Https(tc.port(), tls, tc.hstsHeader(), tc.redirectHttp(), publicUrl, tls.quic());
                 registerTlsMetrics(metrics, tls);
             }
             if (acme != null) {
@@ -163,6 +164,13 @@ public final class Node implements AutoCloseable {
             metrics.gauge("shortr.http.connections", "Open HTTP connections", server, HttpServer::connections);
             metrics.counter("shortr.http.connections.refused", "Connections turned away because server.maxConnections were open",
                     server, HttpServer::refusedConnections);
+            if (server.http3()) {
+                metrics.counter("shortr.http3.requests", "Requests answered over HTTP/3", server, HttpServer::http3Requests);
+                metrics.counter("shortr.http3.early.requests", "HTTP/3 requests that arrived in 0-RTT early data", server,
+                        HttpServer::http3EarlyRequests);
+                metrics.counter("shortr.http3.too.early", "Requests in early data refused with 425 (all but GET and HEAD)", server,
+                        HttpServer::http3TooEarly);
+            }
             printFirstAdminKey(keys, console); // only once the port is ours, so a failed start mints nothing
             if (acme != null) {
                 acme.start(); // the first check orders at once when there is no certificate: the challenge route is up

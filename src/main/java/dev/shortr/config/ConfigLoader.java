@@ -167,7 +167,7 @@ public final class ConfigLoader {
                         (Boolean) v.get(TLS_HSTS_PRELOAD), (Boolean) v.get(TLS_REDIRECT_HTTP),
                         (Duration) v.get(TLS_SESSION_TICKET_ROTATION), integer(v, TLS_SESSION_CACHE_SIZE),
                         (Duration) v.get(TLS_SESSION_TIMEOUT), (Boolean) v.get(TLS_OCSP_STAPLING),
-                        (Duration) v.get(TLS_RELOAD_INTERVAL),
+                        (Duration) v.get(TLS_RELOAD_INTERVAL), (Boolean) v.get(TLS_HTTP3), (Boolean) v.get(TLS_EARLY_DATA),
                         new AcmeConfig((Boolean) v.get(TLS_ACME_ENABLED), (String) v.get(TLS_ACME_DIRECTORY),
                                 (Path) v.get(TLS_ACME_DIRECTORY_CA), (String) v.get(TLS_ACME_EMAIL),
                                 List.copyOf((java.util.Collection<String>) v.get(TLS_ACME_DOMAINS)),

@@ -117,6 +117,8 @@ enum Setting {
     TLS_OCSP_STAPLING("tls.ocspStapling", Kind.BOOL, Rule.ANY, c -> c.tls().ocspStapling(), null),
     TLS_RELOAD_INTERVAL("tls.reloadInterval", Kind.DURATION, Rule.between(Duration.ofMillis(100), Duration.ofHours(1)),
             c -> c.tls().reloadInterval(), null),
+    TLS_HTTP3("tls.http3", Kind.BOOL, Rule.ANY, c -> c.tls().http3(), "SHORTR_HTTP3"),
+    TLS_EARLY_DATA("tls.earlyData", Kind.BOOL, Rule.ANY, c -> c.tls().earlyData(), null),
 
     TLS_ACME_ENABLED("tls.acme.enabled", Kind.BOOL, Rule.ANY, c -> c.tls().acme().enabled(), null),
     TLS_ACME_DIRECTORY("tls.acme.directory", Kind.TEXT, Rule.HTTPS_URL, c -> c.tls().acme().directory(), null),

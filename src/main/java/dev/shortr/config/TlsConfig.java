@@ -25,12 +25,16 @@ import java.util.List;
  * @param sessionTimeout        how long a session may be resumed
  * @param ocspStapling          fetch and staple OCSP responses for certificates that name a responder
  * @param reloadInterval        how often the PEM files are checked for changes
+ * @param http3                 serve HTTP/3 over QUIC on UDP at {@code port} too, with the same certificates, and
+ *                              advertise it ({@code Alt-Svc}) on the HTTPS answers
+ * @param earlyData             accept TLS 1.3 early data (0-RTT) on HTTP/3 resumptions; only GET and HEAD are
+ *                              served from it, anything else gets 425 Too Early
  * @param acme                  certificates ordered and renewed over ACME, served before the configured ones
  */
 public record TlsConfig(boolean enabled, int port, List<String> certificates, String provider, String minVersion, Duration hstsMaxAge,
                         boolean hstsIncludeSubdomains, boolean hstsPreload, boolean redirectHttp,
                         Duration sessionTicketRotation, int sessionCacheSize, Duration sessionTimeout, boolean ocspStapling,
-                        Duration reloadInterval, AcmeConfig acme) {
+                        Duration reloadInterval, boolean http3, boolean earlyData, AcmeConfig acme) {
     /** A year: what HSTS preload lists ask for. */
     static final Duration PRELOAD_MIN_AGE = Duration.ofDays(365);
 
@@ -59,23 +63,49 @@ public record TlsConfig(boolean enabled, int port, List<String> certificates, St
 
     static final String ACME_WITHOUT_TLS = "tls.acme.enabled: needs tls.enabled: true (the certificate is for the HTTPS listener)";
 
-    /** Without ACME. */
+    /** Without ACME, with HTTP/3 and its early data on (the defaults). */
     public TlsConfig(boolean enabled, int port, List<String> certificates, String provider, String minVersion, Duration hstsMaxAge,
                      boolean hstsIncludeSubdomains, boolean hstsPreload, boolean redirectHttp, Duration sessionTicketRotation,
                      int sessionCacheSize, Duration sessionTimeout, boolean ocspStapling, Duration reloadInterval) {
         this(enabled, port, certificates, provider, minVersion, hstsMaxAge, hstsIncludeSubdomains, hstsPreload, redirectHttp,
-                sessionTicketRotation, sessionCacheSize, sessionTimeout, ocspStapling, reloadInterval, AcmeConfig.defaults());
+                sessionTicketRotation, sessionCacheSize, sessionTimeout, ocspStapling, reloadInterval, true, true, AcmeConfig.defaults());
+    }
+
+    /** Without ACME. */
+    public TlsConfig(boolean enabled, int port, List<String> certificates, String provider, String minVersion, Duration hstsMaxAge,
+                     boolean hstsIncludeSubdomains, boolean hstsPreload, boolean redirectHttp, Duration sessionTicketRotation,
+                     int sessionCacheSize, Duration sessionTimeout, boolean ocspStapling, Duration reloadInterval, boolean http3,
+                     boolean earlyData) {
+        this(enabled, port, certificates, provider, minVersion, hstsMaxAge, hstsIncludeSubdomains, hstsPreload, redirectHttp,
+                sessionTicketRotation, sessionCacheSize, sessionTimeout, ocspStapling, reloadInterval, http3, earlyData,
+                AcmeConfig.defaults());
+    }
+
+    /** With HTTP/3 and its early data on, as by default. */
+    public TlsConfig(boolean enabled, int port, List<String> certificates, String provider, String minVersion, Duration hstsMaxAge,
+                     boolean hstsIncludeSubdomains, boolean hstsPreload, boolean redirectHttp, Duration sessionTicketRotation,
+                     int sessionCacheSize, Duration sessionTimeout, boolean ocspStapling, Duration reloadInterval, AcmeConfig acme) {
+        this(enabled, port, certificates, provider, minVersion, hstsMaxAge, hstsIncludeSubdomains, hstsPreload, redirectHttp,
+                sessionTicketRotation, sessionCacheSize, sessionTimeout, ocspStapling, reloadInterval, true, true, acme);
     }
 
     /** This config with {@code acme} in place of its own. */
     public TlsConfig withAcme(AcmeConfig acme) {
         return new TlsConfig(enabled, port, certificates, provider, minVersion, hstsMaxAge, hstsIncludeSubdomains, hstsPreload,
-                redirectHttp, sessionTicketRotation, sessionCacheSize, sessionTimeout, ocspStapling, reloadInterval, acme);
+                redirectHttp, sessionTicketRotation, sessionCacheSize, sessionTimeout, ocspStapling, reloadInterval, http3, earlyData,
+                acme);
     }
 
     public static TlsConfig defaults() {
         return new TlsConfig(false, 8443, List.of(), "auto", "TLSv1.2", Duration.ofDays(365), false, false, true,
-                Duration.ofHours(12), 20_480, Duration.ofHours(12), true, Duration.ofSeconds(2));
+                Duration.ofHours(12), 20_480, Duration.ofHours(12), true, Duration.ofSeconds(2), true, true, AcmeConfig.defaults());
+    }
+
+    /** This config with HTTP/3 and its early data switched as given. */
+    public TlsConfig withHttp3(boolean http3, boolean earlyData) {
+        return new TlsConfig(enabled, port, certificates, provider, minVersion, hstsMaxAge, hstsIncludeSubdomains, hstsPreload,
+                redirectHttp, sessionTicketRotation, sessionCacheSize, sessionTimeout, ocspStapling, reloadInterval, http3, earlyData,
+                acme);
     }
 
     /** What keeps a preload request from being accepted by the preload lists, or null. */

@@ -4,7 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 
 /**
  * A hook that may answer a body-less GET/HEAD on the event loop, straight from the connection's bytes (HTTP/1.x)
- * or the decoded header list (HTTP/2), before the router sees it (the redirect hot path). Implementations must
+ * or the decoded header list (HTTP/2, HTTP/3), before the router sees it (the redirect hot path). Implementations must
  * never block.
  */
 public interface FastPath {
@@ -25,6 +25,16 @@ public interface FastPath {
      * @param head the stream's request; valid only during this call
      */
     default int tryServe(StreamHead head) {
+        return 0;
+    }
+
+    /**
+     * The same for a request whose head a codec has decoded (HTTP/3): answers through {@code head}'s send methods and
+     * returns the status sent, or returns 0, having sent nothing, to let the router handle it.
+     *
+     * @param head the request; valid only during this call
+     */
+    default int tryServe(DecodedHead head) {
         return 0;
     }
 }

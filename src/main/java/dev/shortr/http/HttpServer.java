@@ -100,8 +100,16 @@ public final class HttpServer implements AutoCloseable {
      * @param hsts              the {@code Strict-Transport-Security} value for every HTTPS answer, or null for none
      * @param redirectCleartext the cleartext listener answers 308 to HTTPS (except health checks and ACME challenges)
      * @param publicUrl         the redirects' base when it is an https URL; else the request's host and this port
+     * @param quic              serves HTTP/3 over QUIC on UDP at the same port number, advertised by {@code Alt-Svc}
+     *                          on the HTTPS answers; null for none
      */
-    public record Https(int port, TlsTermination tls, String hsts, boolean redirectCleartext, String publicUrl) {}
+    public record Https(int port, TlsTermination tls, String hsts, boolean redirectCleartext, String publicUrl,
+                        QuicTermination quic) {
+        /** Without HTTP/3. */
+        public Https(int port, TlsTermination tls, String hsts, boolean redirectCleartext, String publicUrl) {
+            this(port, tls, hsts, redirectCleartext, publicUrl, null);
+        }
+    }
 
     private final Settings settings;
     private final Dispatcher dispatcher;
@@ -115,6 +123,10 @@ public final class HttpServer implements AutoCloseable {
     private Channel listener;
     private Channel tlsListener;
     private int tlsPort = -1;
+    private Channel quicListener;
+    private Http3Listener http3;
+    /** What every HTTPS answer carries; set once the ports are known, before anyone can learn an ephemeral one. */
+    private volatile HttpsHeaders httpsHeaders;
 
     private final AccessLog accessLog;
 
@@ -150,8 +162,9 @@ public final class HttpServer implements AutoCloseable {
         try {
             if (https != null) {
                 // HTTPS first: the cleartext redirects name its port, which may be an ephemeral one
-                tlsListener = bind(channelType, https.port(), secureChannel(https));
-                tlsPort = ((InetSocketAddress) tlsListener.localAddress()).getPort();
+                httpsHeaders = https.port() == 0 ? null : httpsHeaders(https, https.port());
+                bindHttps(channelType, https, epoll);
+                httpsHeaders = httpsHeaders(https, tlsPort);
                 toHttps = https.redirectCleartext() ? new ToHttps(https.publicUrl(), tlsPort) : null;
             }
             listener = bind(channelType, settings.port(), cleartextChannel(toHttps));
@@ -165,9 +178,60 @@ public final class HttpServer implements AutoCloseable {
         int port = ((InetSocketAddress) listener.localAddress()).getPort();
         log.info("listening on http://{}:{} ({} transport, {} event-loop threads){}", settings.host(), port,
                 epoll ? "epoll" : "nio", settings.ioThreads(), tlsListener == null ? ""
-                        : " and https://" + settings.host() + ":" + tlsPort
+                        : " and https://" + settings.host() + ":" + tlsPort + (quicListener == null ? "" : " (HTTP/3 on udp too)")
                         + (https.redirectCleartext() ? "; cleartext requests are redirected to HTTPS" : ""));
         return port;
+    }
+
+    /**
+     * Binds the HTTPS listener, and HTTP/3's UDP socket at the same port number. With an ephemeral port, a number
+     * that is free for TCP may be taken for UDP: then both are tried again on a new one.
+     */
+    private void bindHttps(Class<? extends ServerChannel> channelType, Https https, boolean epoll) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            tlsListener = bind(channelType, https.port(), secureChannel());
+            tlsPort = ((InetSocketAddress) tlsListener.localAddress()).getPort();
+            if (https.quic() == null) {
+                return;
+            }
+            Http3Listener h3 = new Http3Listener(this, fastPath, accessLog, settings.maxBodyBytes(),
+                    https.hsts() == null ? null : io.netty.util.AsciiString.cached(https.hsts()));
+            try {
+                quicListener = h3.bind(loops, epoll, settings.host(), tlsPort, https.quic(), settings.idleTimeout().toMillis());
+                channels.add(quicListener);
+                http3 = h3;
+                return;
+            } catch (IllegalStateException e) {
+                if (https.port() != 0 || attempt == 10) {
+                    throw e;
+                }
+                tlsListener.close().awaitUninterruptibly();
+            }
+        }
+    }
+
+    private static HttpsHeaders httpsHeaders(Https https, int port) {
+        return new HttpsHeaders(https.hsts(), https.quic() == null ? null : HttpsHeaders.altSvcH3(port));
+    }
+
+    /** HTTP/3 requests answered so far (0 when HTTP/3 is off). */
+    public long http3Requests() {
+        return http3 == null ? 0 : http3.requests();
+    }
+
+    /** HTTP/3 request heads that arrived in 0-RTT early data, served or refused. */
+    public long http3EarlyRequests() {
+        return http3 == null ? 0 : http3.earlyRequests();
+    }
+
+    /** Requests in early data refused with 425 Too Early (any method but GET and HEAD). */
+    public long http3TooEarly() {
+        return http3 == null ? 0 : http3.tooEarly();
+    }
+
+    /** True while HTTP/3 is served (on UDP at {@link #tlsPort()}). */
+    public boolean http3() {
+        return quicListener != null;
     }
 
     /** The HTTPS listener's bound port, or -1 when there is none. */
@@ -219,26 +283,36 @@ public final class HttpServer implements AutoCloseable {
         };
     }
 
-    private ChannelInitializer<SocketChannel> secureChannel(Https https) {
-        Hsts hsts = https.hsts() == null ? null : new Hsts(https.hsts());
-        byte[] hstsLine = hsts == null ? NO_HEADERS : hsts.line();
-        io.netty.handler.codec.http2.Http2Headers h2Always = new io.netty.handler.codec.http2.DefaultHttp2Headers();
-        if (https.hsts() != null) {
-            h2Always.set("strict-transport-security", https.hsts());
-        }
+    private ChannelInitializer<SocketChannel> secureChannel() {
+        Https https = settings.https();
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
                 if (!admit(ch)) {
                     return;
                 }
+                HttpsHeaders headers = httpsHeaders != null ? httpsHeaders : new HttpsHeaders(https.hsts(), null);
+                HttpsHeaders handler = headers.isEmpty() ? null : headers;
+                byte[] line = headers.line();
                 // the idle timer goes first so that it also ends connections stuck in their handshake
                 ch.pipeline().addLast("idle", new IdleStateHandler(idleSeconds(), 0, 0, TimeUnit.SECONDS))
                         .addLast("tls", https.tls().newHandler(ch))
-                        .addLast("alpn", new Alpn(pipeline -> addHttp1(pipeline, fastPath, hstsLine, hsts, true, null, false),
-                                http2 == null ? null : pipeline -> http2.configure(pipeline, h2Always)));
+                        .addLast("alpn", new Alpn(pipeline -> addHttp1(pipeline, fastPath, line, handler, true, null, false),
+                                http2 == null ? null : pipeline -> http2.configure(pipeline, h2Headers(headers))));
             }
         };
+    }
+
+    /** The headers every h2 answer on the HTTPS listener carries: HSTS, and Alt-Svc when HTTP/3 is on. */
+    private static io.netty.handler.codec.http2.Http2Headers h2Headers(HttpsHeaders headers) {
+        io.netty.handler.codec.http2.Http2Headers h = new io.netty.handler.codec.http2.DefaultHttp2Headers();
+        if (headers.hsts() != null) {
+            h.set("strict-transport-security", headers.hsts());
+        }
+        if (headers.altSvc() != null) {
+            h.set("alt-svc", headers.altSvc());
+        }
+        return h;
     }
 
     /**
@@ -257,14 +331,29 @@ public final class HttpServer implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Counts a new HTTP/3 connection, and closes it (H3_EXCESSIVE_LOAD) when {@link Settings#maxConnections} are
+     * open or a shutdown has begun. True when it may be served.
+     */
+    boolean admit(io.netty.handler.codec.quic.QuicChannel ch) {
+        ch.closeFuture().addListener(f -> open.decrementAndGet());
+        if (open.incrementAndGet() > settings.maxConnections() || draining) {
+            refused.increment();
+            ch.close(true, 0x0107, Unpooled.EMPTY_BUFFER);
+            return false;
+        }
+        channels.add(ch);
+        return true;
+    }
+
     /** The HTTP/1.1 chain both listeners run: the fast front, Netty's codec, and the connection handler. */
-    private void addHttp1(ChannelPipeline p, FastPath fast, byte[] responseHeaders, Hsts hsts, boolean secure, ToHttps toHttps,
-                          boolean h2cUpgrade) {
+    private void addHttp1(ChannelPipeline p, FastPath fast, byte[] responseHeaders, HttpsHeaders httpsHeaders, boolean secure,
+                          ToHttps toHttps, boolean h2cUpgrade) {
         p.addLast("fast", new FastFront(fast, accessLog, responseHeaders, this, settings.headerTimeout().toNanos()))
                 .addLast(DECODER, new FastFront.Decoder(DECODER_CONFIG))
                 .addLast("encoder", new HttpResponseEncoder());
-        if (hsts != null) {
-            p.addLast("hsts", hsts);
+        if (httpsHeaders != null) {
+            p.addLast("https-headers", httpsHeaders);
         }
         if (h2cUpgrade) {
             p.addLast(Http2Chain.UPGRADE, http2.upgrade());

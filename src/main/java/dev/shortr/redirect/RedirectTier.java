@@ -1,6 +1,7 @@
 package dev.shortr.redirect;
 
 import dev.shortr.config.RedirectConfig;
+import dev.shortr.http.DecodedHead;
 import dev.shortr.http.FastPath;
 import dev.shortr.http.HttpDate;
 import dev.shortr.http.Negotiation;
@@ -241,6 +242,57 @@ public final class RedirectTier implements FastPath {
     }
 
     /**
+     * HTTP/3's fast path: the same lookup, limits, counters and click as {@link #tryServe(ChannelHandlerContext,
+     * ChannelHandlerContext, RequestHead)}, answered as a HEADERS frame on the request's stream; a miss returns 0
+     * before anything is counted, and the router's {@code /{code}} route takes over.
+     */
+    @Override
+    public int tryServe(DecodedHead req) {
+        long start = serverTiming ? System.nanoTime() : 0;
+        CodeKey key = keyOf(req.pathChars());
+        if (key == null) {
+            return 0;
+        }
+        Entry e = cache.getIfPresent(key);
+        if (e == null) {
+            misses.increment();
+            return 0;
+        }
+        long now = System.currentTimeMillis();
+        boolean head = req.isHead();
+        if (e instanceof Entry.Unknown u) {
+            if (now >= u.deadlineMs()) {
+                cache.remove(key, u);
+                misses.increment();
+                return 0;
+            }
+            hits.increment();
+            int status = u.deleted() ? 410 : 404;
+            count(status, head);
+            req.send(timed(error(key.code(), u.deleted() ? Resolution.Reason.DELETED : null,
+                    Negotiation.prefersJson(req.header(H_ACCEPT))), start));
+            return status;
+        }
+        hits.increment();
+        Entry.Target t = (Entry.Target) e;
+        Resolution.Reason gone = admit(t, now, head);
+        if (gone != null) {
+            count(410, head);
+            req.send(timed(error(key.code(), gone, Negotiation.prefersJson(req.header(H_ACCEPT))), start));
+            return 410;
+        }
+        count(t.status().code(), head);
+        recordClick(t, now, head, req);
+        req.sendRedirect(t.status(), location(t, req.rawQuery()), cacheControl(t, now),
+                start == 0 ? null : dev.shortr.http.Dispatcher.serverTiming(System.nanoTime() - start));
+        return t.status().code();
+    }
+
+    private static Reply timed(Reply reply, long start) {
+        return start == 0 ? reply : reply.header("server-timing", dev.shortr.http.Dispatcher.serverTiming(System.nanoTime() - start));
+    }
+
+    /**
      * Encodes the redirect by hand from pre-built byte runs into one pooled buffer, and writes it past the
      * response encoder: no response object, no header map, no per-request garbage beyond the request's own.
      */
@@ -398,6 +450,7 @@ public final class RedirectTier implements FastPath {
                 req.header("referer"), keepForwardedFor ? req.header("x-forwarded-for") : null);
     }
 
+    private static final AsciiString H_ACCEPT = AsciiString.cached("accept");
     private static final AsciiString H_USER_AGENT = AsciiString.cached("user-agent");
     private static final AsciiString H_REFERER = AsciiString.cached("referer");
     private static final AsciiString H_DNT = AsciiString.cached("dnt");
@@ -405,6 +458,17 @@ public final class RedirectTier implements FastPath {
     private static final AsciiString H_X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
 
     private void recordClick(Entry.Target t, long now, boolean head, StreamHead req) {
+        if (countedWithoutDetails(t, now, head)) {
+            return;
+        }
+        int flags = (head ? Click.HEAD : 0) | (t.track() ? 0 : Click.UNTRACKED)
+                | ("1".equals(req.header(H_DNT)) || "1".equals(req.header(H_SEC_GPC)) ? Click.PRIVATE : 0);
+        java.net.InetSocketAddress peer = req.remote();
+        clicks.offer(t.linkId, now, flags, peer == null ? null : peer.getAddress(), req.header(H_USER_AGENT),
+                req.header(H_REFERER), keepForwardedFor ? req.header(H_X_FORWARDED_FOR) : null);
+    }
+
+    private void recordClick(Entry.Target t, long now, boolean head, DecodedHead req) {
         if (countedWithoutDetails(t, now, head)) {
             return;
         }

@@ -34,9 +34,14 @@ final class Contexts {
             "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
             "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
-    /** How every context is made. */
+    /**
+     * How every context is made.
+     *
+     * @param quic      build HTTP/3's QUIC contexts too ({@link QuicContexts})
+     * @param earlyData accept 0-RTT early data on QUIC
+     */
     record Options(SslProvider provider, List<String> protocols, List<String> alpn, int sessionCacheSize,
-                   long sessionTimeoutSeconds, boolean ocsp) {}
+                   long sessionTimeoutSeconds, boolean ocsp, boolean quic, boolean earlyData) {}
 
     /** A context and the one certificate it serves. */
     record Served(SslContext context, Credential credential, boolean ocsp) {}
@@ -55,11 +60,13 @@ final class Contexts {
     private final Mapping<String, Group> byName;
     private final List<SslContext> all;
     private final List<Credential> credentials;
+    private final QuicContexts quic;
 
-    private Contexts(Mapping<String, Group> byName, List<SslContext> all, List<Credential> credentials) {
+    private Contexts(Mapping<String, Group> byName, List<SslContext> all, List<Credential> credentials, QuicContexts quic) {
         this.byName = byName;
         this.all = all;
         this.credentials = credentials;
+        this.quic = quic;
     }
 
     /**
@@ -92,8 +99,14 @@ final class Contexts {
                 : first.type() == Credential.Type.EC ? new Group(served.get(first), null) : new Group(null, served.get(first));
         DomainWildcardMappingBuilder<Group> mapping = new DomainWildcardMappingBuilder<>(fallback);
         byNameAndType.forEach((name, pair) -> mapping.add(name, new Group(pair[0], pair[1])));
-        List<SslContext> all = served.values().stream().map(Served::context).toList();
-        return new Contexts(mapping.build(), all, List.copyOf(credentials));
+        List<SslContext> all = new java.util.ArrayList<>(served.values().stream().map(Served::context).toList());
+        QuicContexts quic = null;
+        if (options.quic()) {
+            quic = QuicContexts.build(credentials, options, options.earlyData());
+            quic.all().forEach(tickets::applyTo);
+            all.addAll(quic.all());
+        }
+        return new Contexts(mapping.build(), List.copyOf(all), List.copyOf(credentials), quic);
     }
 
     private static SslContext context(Credential c, Options o) throws SSLException {
@@ -123,8 +136,14 @@ final class Contexts {
         return byName.map(name).pick(accepts);
     }
 
+    /** Every context of this generation, the QUIC ones included (for the session-ticket keys). */
     List<SslContext> all() {
         return all;
+    }
+
+    /** HTTP/3's QUIC contexts, or null when HTTP/3 is off. */
+    QuicContexts quic() {
+        return quic;
     }
 
     List<Credential> credentials() {

@@ -1,5 +1,7 @@
 package dev.shortr.tls;
 
+import io.netty.handler.codec.quic.QuicSslSessionContext;
+import io.netty.handler.codec.quic.SslSessionTicketKey;
 import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.OpenSslSessionTicketKey;
 import io.netty.handler.ssl.SslContext;
@@ -25,10 +27,21 @@ final class TicketKeys {
         rotations.incrementAndGet();
     }
 
-    /** Gives {@code context} the current keys (BoringSSL only: the JDK keeps its own ticket keys). */
+    /**
+     * Gives {@code context} the current keys (BoringSSL only: the JDK keeps its own ticket keys). QUIC's contexts
+     * get the same keys, so a ticket from one HTTP/3 connection resumes the next (and carries its 0-RTT) across
+     * rotations, reloads and SNI switches, as on TCP.
+     */
     void applyTo(SslContext context) {
         if (context.sessionContext() instanceof OpenSslSessionContext openSsl) {
             openSsl.setTicketKeys(keys);
+        } else if (context.sessionContext() instanceof QuicSslSessionContext quic) {
+            OpenSslSessionTicketKey[] current = keys;
+            SslSessionTicketKey[] same = new SslSessionTicketKey[current.length];
+            for (int i = 0; i < current.length; i++) {
+                same[i] = new SslSessionTicketKey(current[i].name(), current[i].hmacKey(), current[i].aesKey());
+            }
+            quic.setTicketKeys(same);
         }
     }
 

@@ -1,7 +1,11 @@
 package dev.shortr.tls;
 
 import dev.shortr.config.TlsConfig;
+import dev.shortr.http.QuicTermination;
 import dev.shortr.http.TlsTermination;
+import io.netty.handler.codec.quic.Quic;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicSslEngine;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.handler.ssl.OpenSsl;
@@ -33,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * and swaps it in, so a handshake sees the old certificates or the new ones, never a mix, and connections
  * already open keep the engine they were made with.
  */
-public final class Tls implements TlsTermination, AutoCloseable {
+public final class Tls implements TlsTermination, QuicTermination, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Tls.class);
     /** Where the development certificate lives, under the data directory. */
     static final String DEV_DIR = "tls";
@@ -94,8 +98,10 @@ public final class Tls implements TlsTermination, AutoCloseable {
         SslProvider provider = provider(config.provider());
         List<String> protocols = config.minVersion().equals("TLSv1.3") ? List.of("TLSv1.3") : List.of("TLSv1.3", "TLSv1.2");
         boolean ocsp = config.ocspStapling() && provider == SslProvider.OPENSSL;
+        boolean quic = config.http3() && quicAvailable();
         Tls tls = new Tls(List.copyOf(managed), config.certificates(), dataDir.resolve(DEV_DIR),
-                new Contexts.Options(provider, protocols, alpn, config.sessionCacheSize(), config.sessionTimeout().toSeconds(), ocsp));
+                new Contexts.Options(provider, protocols, alpn, config.sessionCacheSize(), config.sessionTimeout().toSeconds(), ocsp,
+                        quic, config.earlyData()));
         tls.loaded = tls.snapshot();
         List<Credential> credentials = tls.loadServing(true);
         if (!managed.isEmpty() && credentials.stream().noneMatch(c -> managed.contains(entryOf(c)))) {
@@ -108,6 +114,10 @@ public final class Tls implements TlsTermination, AutoCloseable {
                         : "the JDK's provider (Java " + Runtime.version().feature() + ")",
                 String.join(" and ", protocols), brief(config.sessionTicketRotation()), config.sessionCacheSize(),
                 brief(config.sessionTimeout()), ocsp ? "on" : config.ocspStapling() ? "off (BoringSSL only)" : "off");
+        if (quic) {
+            log.info("TLS: HTTP/3 over QUIC (quiche with its own BoringSSL), TLS 1.3 with the same certificates; "
+                    + "0-RTT early data {}", config.earlyData() ? "accepted for GET and HEAD (anything else gets 425)" : "off");
+        }
         tls.describe("serving");
         long rotation = config.sessionTicketRotation().toMillis();
         tls.housekeeping.scheduleAtFixedRate(tls::rotateTicketKeys, rotation, rotation, TimeUnit.MILLISECONDS);
@@ -121,6 +131,14 @@ public final class Tls implements TlsTermination, AutoCloseable {
     private static String brief(java.time.Duration d) {
         long s = d.toSeconds();
         return s % 3600 == 0 ? s / 3600 + "h" : s % 60 == 0 ? s / 60 + "m" : s + "s";
+    }
+
+    private static boolean quicAvailable() {
+        if (Quic.isAvailable()) {
+            return true;
+        }
+        log.warn("TLS: the native QUIC codec cannot be loaded ({}); HTTP/3 is off", String.valueOf(Quic.unavailabilityCause()));
+        return false;
     }
 
     private static SslProvider provider(String setting) {
@@ -206,6 +224,17 @@ public final class Tls implements TlsTermination, AutoCloseable {
 
     Contexts current() {
         return current;
+    }
+
+    /** HTTP/3's terminator (this), or null when HTTP/3 is off or the native QUIC codec is missing. */
+    public QuicTermination quic() {
+        return options.quic() ? this : null;
+    }
+
+    /** An engine on the current generation's QUIC contexts: a reload reaches new connections, as on TCP. */
+    @Override
+    public QuicSslEngine newEngine(QuicChannel connection) {
+        return current.quic().newEngine(connection.alloc());
     }
 
     private void describe(String verb) {

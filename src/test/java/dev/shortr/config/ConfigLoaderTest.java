@@ -81,6 +81,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void http3AndItsEarlyDataAreOnWithTlsUnlessSwitchedOff() throws IOException {
+        assertThat(TlsConfig.defaults().http3()).isTrue();
+        assertThat(TlsConfig.defaults().earlyData()).isTrue();
+        ShortrConfig c = ConfigLoader.load(yaml("tls: { http3: true, earlyData: false }\n"), Map.of(), Map.of());
+        assertThat(c.tls().http3()).isTrue();
+        assertThat(c.tls().earlyData()).isFalse();
+        assertThat(ConfigLoader.load(null, Map.of(), Map.of("tls.http3", "false")).tls().http3()).isFalse();
+    }
+
+    @Test
     void badTlsSettingsAreAllListedBeforeAnySocketOpens() {
         Path missing = dir.resolve("missing.pem");
         assertThat(problems(null, Map.of("SHORTR_TLS", "true", "SHORTR_TLS_PORT", "8080", "SHORTR_TLS_CERTIFICATES",
@@ -207,7 +217,10 @@ class ConfigLoaderTest {
                 alias("SHORTR_REDIRECT_CACHE_MAX_ENTRIES", "1_000", c -> c.redirect().cacheMaxEntries(), 1000L),
                 alias("SHORTR_HTTP2_MAX_CONCURRENT_STREAMS", "250", c -> c.server().http2().maxConcurrentStreams(), 250),
                 alias("SHORTR_HTTP2_RESET_WINDOW", "1m", c -> c.server().http2().resetWindow(), Duration.ofMinutes(1)),
-                alias("SHORTR_HTTP2_ENABLED", "false", c -> c.server().http2().enabled(), false));
+                alias("SHORTR_HTTP2_ENABLED", "false", c -> c.server().http2().enabled(), false),
+                alias("SHORTR_HTTP3", "false", c -> c.tls().http3(), false),
+                alias("SHORTR_TLS_HTTP3", "false", c -> c.tls().http3(), false),
+                alias("SHORTR_TLS_EARLY_DATA", "false", c -> c.tls().earlyData(), false));
     }
 
     private static Arguments alias(String name, String value, Function<ShortrConfig, Object> read, Object expected) {
