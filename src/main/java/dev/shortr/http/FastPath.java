@@ -19,17 +19,7 @@ public interface FastPath {
     int tryServe(ChannelHandlerContext objects, ChannelHandlerContext wire, RequestHead head);
 
     /**
-     * The same for a body-less HTTP/2 stream: answers through {@code head}'s send methods and returns the status
-     * sent, or returns 0, having sent nothing, to let the router handle it.
-     *
-     * @param head the stream's request; valid only during this call
-     */
-    default int tryServe(StreamHead head) {
-        return 0;
-    }
-
-    /**
-     * The same for a request whose head a codec has decoded (HTTP/3): answers through {@code head}'s send methods and
+     * The same for a request whose head a codec has decoded (HTTP/2, HTTP/3): answers through {@code head}'s send methods and
      * returns the status sent, or returns 0, having sent nothing, to let the router handle it.
      *
      * @param head the request; valid only during this call

@@ -48,6 +48,7 @@ import java.util.Map;
  * the rest of its DATA is dropped.
  */
 final class Http2Handler extends Http2ConnectionHandler implements Http2FrameListener {
+    private static final AsciiString SERVER_TIMING = AsciiString.cached("server-timing");
     private static final AsciiString X_ROBOTS_TAG = AsciiString.cached("x-robots-tag");
     private static final AsciiString NOINDEX = AsciiString.cached("noindex");
     private static final AsciiString ZERO = AsciiString.cached("0");
@@ -412,7 +413,8 @@ final class Http2Handler extends Http2ConnectionHandler implements Http2FrameLis
         return stream != null && stream.state().localSideOpen();
     }
 
-    void writeRedirect(int streamId, HttpResponseStatus status, CharSequence location, CharSequence cacheControl) {
+    void writeRedirect(int streamId, HttpResponseStatus status, CharSequence location, CharSequence cacheControl,
+                       CharSequence serverTiming) {
         Http2Headers h = new DefaultHttp2Headers(false, 8)
                 .status(status.codeAsText())
                 .add(HttpHeaderNames.LOCATION, location)
@@ -421,6 +423,9 @@ final class Http2Handler extends Http2ConnectionHandler implements Http2FrameLis
                 .add(HttpHeaderNames.CONTENT_LENGTH, ZERO)
                 .add(HttpHeaderNames.SERVER, SERVER)
                 .add(HttpHeaderNames.DATE, HttpDate.now());
+        if (serverTiming != null) {
+            h.add(SERVER_TIMING, serverTiming);
+        }
         if (!always.isEmpty()) {
             h.add(always);
         }

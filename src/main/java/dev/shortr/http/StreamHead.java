@@ -9,10 +9,10 @@ import java.net.InetSocketAddress;
  * The head of a body-less HTTP/2 {@code GET} or {@code HEAD} stream, for the {@link FastPath}: HTTP/2's
  * counterpart of {@link RequestHead}. The HPACK decoder has already made the header list; this reads it in
  * place and allocates nothing until somebody asks for a header's value. One instance per connection is reused
- * for every stream, so it is valid only during {@link FastPath#tryServe(StreamHead)}; answers are written on the
+ * for every stream, so it is valid only during {@link FastPath#tryServe(DecodedHead)}; answers are written on the
  * stream it names, on the event loop, and flushed when the connection's read ends.
  */
-public final class StreamHead {
+public final class StreamHead implements DecodedHead {
     private final Http2Handler connection;
     private final InetSocketAddress remote;
     private int streamId;
@@ -35,48 +35,48 @@ public final class StreamHead {
         this.queryAt = target.indexOf('?', 0);
     }
 
+    @Override
     public boolean isHead() {
         return head;
     }
 
-    public String method() {
-        return head ? "HEAD" : "GET";
-    }
-
     /** The path without the query, as sent (still percent-encoded); a view that copies nothing. */
+    @Override
     public CharSequence pathChars() {
         return queryAt < 0 ? target : target.subSequence(0, queryAt, false);
     }
 
     /** What follows the first {@code ?}, or null when there is none. */
+    @Override
     public String rawQuery() {
         return queryAt < 0 ? null : target.toString(queryAt + 1);
     }
 
     /** The whole {@code :path}, for logs. */
+    @Override
     public String uri() {
         return target.toString();
     }
 
     /** The first value of header {@code lowerCaseName}, or null (HTTP/2 names are lower case on the wire). */
+    @Override
     public String header(CharSequence lowerCaseName) {
         CharSequence v = headers.get(lowerCaseName);
         return v == null ? null : v.toString();
     }
 
+    @Override
     public InetSocketAddress remote() {
         return remote;
     }
 
-    /**
-     * Answers with a redirect: {@code status}, {@code location}, {@code cache-control}, {@code x-robots-tag:
-     * noindex} and no body. The header values are ASCII the caller already checked.
-     */
-    public void sendRedirect(HttpResponseStatus status, CharSequence location, CharSequence cacheControl) {
-        connection.writeRedirect(streamId, status, location, cacheControl);
+    @Override
+    public void sendRedirect(HttpResponseStatus status, CharSequence location, CharSequence cacheControl, CharSequence serverTiming) {
+        connection.writeRedirect(streamId, status, location, cacheControl, serverTiming);
     }
 
     /** Answers with a complete reply (its body left out for a HEAD). */
+    @Override
     public void send(Reply reply) {
         connection.writeReply(streamId, reply, head);
     }

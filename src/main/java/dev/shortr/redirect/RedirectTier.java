@@ -9,7 +9,6 @@ import dev.shortr.http.Problem;
 import dev.shortr.http.Reply;
 import dev.shortr.http.Request;
 import dev.shortr.http.RequestHead;
-import dev.shortr.http.StreamHead;
 import dev.shortr.link.Link;
 import dev.shortr.link.LinkQuery;
 import dev.shortr.link.LinkStore;
@@ -197,52 +196,7 @@ public final class RedirectTier implements FastPath {
     }
 
     /**
-     * HTTP/2's fast path: the same lookup, limits, counters and click as {@link #tryServe(ChannelHandlerContext,
-     * ChannelHandlerContext, RequestHead)}, answered as a HEADERS frame; a miss returns 0 before anything is
-     * counted, and the router's {@code /{code}} route takes over.
-     */
-    @Override
-    public int tryServe(StreamHead req) {
-        CodeKey key = keyOf(req.pathChars());
-        if (key == null) {
-            return 0;
-        }
-        Entry e = cache.getIfPresent(key);
-        if (e == null) {
-            misses.increment();
-            return 0;
-        }
-        long now = System.currentTimeMillis();
-        boolean head = req.isHead();
-        if (e instanceof Entry.Unknown u) {
-            if (now >= u.deadlineMs()) {
-                cache.remove(key, u);
-                misses.increment();
-                return 0;
-            }
-            hits.increment();
-            int status = u.deleted() ? 410 : 404;
-            count(status, head);
-            req.send(error(key.code(), u.deleted() ? Resolution.Reason.DELETED : null, Negotiation.prefersJson(req.header("accept"))));
-            return status;
-        }
-        hits.increment();
-        Entry.Target t = (Entry.Target) e;
-        Resolution.Reason gone = admit(t, now, head);
-        if (gone != null) {
-            count(410, head);
-            req.send(error(key.code(), gone, Negotiation.prefersJson(req.header("accept"))));
-            return 410;
-        }
-        count(t.status().code(), head);
-        recordClick(t, now, head, req);
-        String rawQuery = req.rawQuery();
-        req.sendRedirect(t.status(), location(t, rawQuery), cacheControl(t, now));
-        return t.status().code();
-    }
-
-    /**
-     * HTTP/3's fast path: the same lookup, limits, counters and click as {@link #tryServe(ChannelHandlerContext,
+     * HTTP/2's and HTTP/3's fast path: the same lookup, limits, counters and click as {@link #tryServe(ChannelHandlerContext,
      * ChannelHandlerContext, RequestHead)}, answered as a HEADERS frame on the request's stream; a miss returns 0
      * before anything is counted, and the router's {@code /{code}} route takes over.
      */
@@ -456,17 +410,6 @@ public final class RedirectTier implements FastPath {
     private static final AsciiString H_DNT = AsciiString.cached("dnt");
     private static final AsciiString H_SEC_GPC = AsciiString.cached("sec-gpc");
     private static final AsciiString H_X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
-
-    private void recordClick(Entry.Target t, long now, boolean head, StreamHead req) {
-        if (countedWithoutDetails(t, now, head)) {
-            return;
-        }
-        int flags = (head ? Click.HEAD : 0) | (t.track() ? 0 : Click.UNTRACKED)
-                | ("1".equals(req.header(H_DNT)) || "1".equals(req.header(H_SEC_GPC)) ? Click.PRIVATE : 0);
-        java.net.InetSocketAddress peer = req.remote();
-        clicks.offer(t.linkId, now, flags, peer == null ? null : peer.getAddress(), req.header(H_USER_AGENT),
-                req.header(H_REFERER), keepForwardedFor ? req.header(H_X_FORWARDED_FOR) : null);
-    }
 
     private void recordClick(Entry.Target t, long now, boolean head, DecodedHead req) {
         if (countedWithoutDetails(t, now, head)) {

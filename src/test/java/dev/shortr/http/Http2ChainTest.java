@@ -86,9 +86,9 @@ class Http2ChainTest {
             }
 
             @Override
-            public int tryServe(StreamHead head) {
+            public int tryServe(DecodedHead head) {
                 head.sendRedirect(io.netty.handler.codec.http.HttpResponseStatus.FOUND, "https://example.com" + head.pathChars(),
-                        "private, max-age=0");
+                        "private, max-age=0", null);
                 return 302;
             }
         };
