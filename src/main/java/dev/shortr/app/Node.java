@@ -95,8 +95,9 @@ public final class Node implements AutoCloseable {
             ClickAggregator aggregator = new ClickAggregator(clickQueue, stores.clicks(),
                     config.clicks().flushInterval().toMillis(), config.clicks().maxBatch(),
                     ac.enabled() ? analytics : VisitRecorder.NONE);
-            if (config.clicks().enabled()) {
-                aggregator.start(); // with clicks off nothing is ever queued: no thread waking to find that out
+            // with clicks off nothing is ever queued: no thread or task waking to find that out
+            if (config.clicks().enabled() && !config.clicks().aggregateOnLoop()) {
+                aggregator.start();
             }
 
             // links: store (timed) -> redirect cache invalidation -> use cases
@@ -161,6 +162,9 @@ public final class Node implements AutoCloseable {
                     new Dispatcher(router, metrics, config.server().serverTiming()), redirects,
                     config.server().accessLog() ? AccessLog.toLogger() : null, http2Limits(config.server().http2()));
             int port = server.start();
+            if (config.clicks().enabled() && config.clicks().aggregateOnLoop()) {
+                aggregator.startOn(server.loop()); // queued clicks wait there for the first round: none is lost
+            }
             metrics.gauge("shortr.http.connections", "Open HTTP connections", server, HttpServer::connections);
             metrics.counter("shortr.http.connections.refused", "Connections turned away because server.maxConnections were open",
                     server, HttpServer::refusedConnections);

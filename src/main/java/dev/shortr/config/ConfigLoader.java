@@ -152,7 +152,7 @@ public final class ConfigLoader {
                                 (Boolean) v.get(CLICKS_HONOUR_DNT), (Boolean) v.get(CLICKS_FULL_REFERRER),
                                 integer(v, CLICKS_VISIT_RETENTION_DAYS), (Boolean) v.get(CLICKS_TRUST_FORWARDED_FOR),
                                 (String) v.get(CLICKS_GEO_DATABASE), (Duration) v.get(CLICKS_COUNTERS_INTERVAL),
-                                (Boolean) v.get(CLICKS_ANALYTICS))),
+                                (Boolean) v.get(CLICKS_ANALYTICS)), (String) v.get(CLICKS_AGGREGATOR)),
                 new AuthConfig((Boolean) v.get(AUTH_ANONYMOUS_CREATE)),
                 new RateLimitConfig((Boolean) v.get(RATE_LIMIT_ENABLED), number(v, RATE_LIMIT_PER_KEY),
                         number(v, RATE_LIMIT_PER_IP), number(v, RATE_LIMIT_ANONYMOUS_CREATE)),

@@ -63,6 +63,7 @@ enum Setting {
     CLICKS_QUEUE_CAPACITY("clicks.queueCapacity", Kind.INT, Rule.range(1, 1 << 24), c -> c.clicks().queueCapacity(), null),
     CLICKS_FLUSH_INTERVAL("clicks.flushInterval", Kind.DURATION, Rule.POSITIVE, c -> c.clicks().flushInterval(), null),
     CLICKS_MAX_BATCH("clicks.maxBatch", Kind.INT, Rule.range(1, 1_000_000), c -> c.clicks().maxBatch(), null),
+    CLICKS_AGGREGATOR("clicks.aggregator", Kind.TEXT, Rule.oneOf("loop", "thread"), c -> c.clicks().aggregator(), "SHORTR_CLICKS_AGGREGATOR"),
     CLICKS_ANALYTICS("clicks.analytics", Kind.BOOL, Rule.ANY, c -> c.clicks().analytics().enabled(), "SHORTR_ANALYTICS"),
     CLICKS_TRACKING("clicks.tracking", Kind.BOOL, Rule.ANY, c -> c.clicks().analytics().tracking(), "SHORTR_TRACKING"),
     CLICKS_IP_STORAGE("clicks.ipStorage", Kind.TEXT, Rule.oneOf("none", "anonymised", "full"),

@@ -118,7 +118,6 @@ public final class HttpServer implements AutoCloseable {
     private final Semaphore permits = new Semaphore(MAX_IN_FLIGHT);
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ChannelGroup channels = new DefaultChannelGroup("http", GlobalEventExecutor.INSTANCE);
-    private EventLoopGroup boss;
     private EventLoopGroup loops;
     private Channel listener;
     private Channel tlsListener;
@@ -155,7 +154,6 @@ public final class HttpServer implements AutoCloseable {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        boss = new MultiThreadIoEventLoopGroup(1, io);
         loops = new MultiThreadIoEventLoopGroup(settings.ioThreads(), io);
         Https https = settings.https();
         ToHttps toHttps = null;
@@ -171,7 +169,6 @@ public final class HttpServer implements AutoCloseable {
         } catch (IllegalStateException e) {
             channels.close().awaitUninterruptibly();
             loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
         loops.scheduleAtFixedRate(HttpDate::refresh, 1000 - System.currentTimeMillis() % 1000, 1000, TimeUnit.MILLISECONDS);
@@ -234,6 +231,11 @@ public final class HttpServer implements AutoCloseable {
         return quicListener != null;
     }
 
+    /** The first event loop (for work that must share the loops' cores in short slices); after {@link #start()}. */
+    public java.util.concurrent.ScheduledExecutorService loop() {
+        return loops.iterator().next();
+    }
+
     /** The HTTPS listener's bound port, or -1 when there is none. */
     public int tlsPort() {
         return tlsPort;
@@ -242,7 +244,10 @@ public final class HttpServer implements AutoCloseable {
     private Channel bind(Class<? extends ServerChannel> channelType, int port, ChannelInitializer<SocketChannel> init)
             throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap()
-                .group(boss, loops)
+                // no boss thread: a listener accepts on an event loop, and with one loop (or for the connections
+                // that land on the listener's own loop) the new channel is registered in place, without a
+                // hand-off between threads: new TLS connections cost a context switch or two less each
+                .group(loops, loops)
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -433,7 +438,6 @@ public final class HttpServer implements AutoCloseable {
         workers.shutdown();
         if (loops != null) {
             loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
-            boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         }
     }
 

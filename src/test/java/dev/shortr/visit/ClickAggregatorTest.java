@@ -127,4 +127,79 @@ class ClickAggregatorTest {
         assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(2_000);
         assertThat(store.total(9)).isEqualTo(1);
     }
+
+    // ---- on an event loop (a single-threaded scheduler stands in for it) ---------------------------------
+
+    /** Records how many clicks each round on the loop handed over, and on which threads rounds ran. */
+    private static final class Rounds implements VisitRecorder {
+        final java.util.List<Integer> sizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        @Override
+        public void prefetch(Click[] clicks, int n) {
+            if (n > 0) {
+                threads.add(Thread.currentThread().getName());
+                if (Thread.currentThread().getName().equals("test-loop")) {
+                    sizes.add(n); // close() drains the rest on its own thread, in one go
+                }
+            }
+        }
+
+        @Override
+        public void record(Click click) {}
+
+        @Override
+        public Batch drain(boolean everything) {
+            return null;
+        }
+    }
+
+    @Test
+    void onALoopEveryClickIsCountedInRoundsOfAtMostASliceOnTheLoopThread() throws Exception {
+        java.util.concurrent.ScheduledExecutorService loop = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                r -> new Thread(r, "test-loop"));
+        try {
+            ClickQueue q = new ClickQueue(1 << 16);
+            MemoryClickStore store = new MemoryClickStore();
+            Rounds rounds = new Rounds();
+            for (int i = 0; i < 5000; i++) { // a backlog before the first round
+                q.offer(new Click(4, DAY2));
+            }
+            ClickAggregator agg = new ClickAggregator(q, store, 20, 100_000, rounds).startOn(loop);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (store.total(4) < 5000 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(store.total(4)).as("flushed while running, not only at close").isEqualTo(5000);
+            for (int i = 0; i < 300; i++) {
+                q.offer(new Click(5, DAY2));
+            }
+            agg.close();
+            assertThat(store.total(5)).isEqualTo(300);
+            assertThat(rounds.sizes).allMatch(n -> n <= ClickAggregator.LOOP_SLICE);
+            assertThat(rounds.sizes.stream().mapToInt(Integer::intValue).sum()).as("the backlog went in rounds")
+                    .isGreaterThanOrEqualTo(5000);
+            assertThat(rounds.threads).contains("test-loop");
+        } finally {
+            loop.shutdownNow();
+        }
+    }
+
+    @Test
+    void onALoopThatHasStoppedCloseStillFlushesWhatWasQueued() throws Exception {
+        java.util.concurrent.ScheduledExecutorService loop = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        ClickQueue q = new ClickQueue(1024);
+        MemoryClickStore store = new MemoryClickStore();
+        ClickAggregator agg = new ClickAggregator(q, store, 60_000, 1_000_000).startOn(loop);
+        for (int i = 0; i < 77; i++) {
+            q.offer(new Click(6, DAY2));
+        }
+        loop.shutdown(); // as the server's loops are, before the node closes the aggregator
+        assertThat(loop.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        long start = System.nanoTime();
+        agg.close();
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(2_000);
+        assertThat(store.total(6)).isEqualTo(77);
+        assertThat(agg.flushedClicks()).isEqualTo(77);
+    }
 }
