@@ -34,7 +34,20 @@ import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.codec.http2.Http2StreamFrame;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.io.File;
@@ -45,13 +58,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The Java load client of {@code bench/h3}: redirects per second over HTTP/3 (Netty's QUIC and HTTP/3 codecs) or
- * HTTP/1.1 over TLS (Netty with BoringSSL), from one event-loop thread, so both protocols are measured with the same
- * client. Each connection keeps {@code streams} requests in flight (HTTP/1.1: one, it has no multiplexing), and a
- * request is sent again as soon as its answer is complete.
+ * The Java load client of {@code bench/h3}: redirects per second over HTTP/3 (Netty's QUIC and HTTP/3 codecs), HTTP/2
+ * over TLS or HTTP/1.1 over TLS (Netty with BoringSSL), from one event-loop thread, so the protocols are measured with
+ * the same client. Each connection keeps {@code streams} requests in flight (HTTP/1.1: one, it has no multiplexing),
+ * and a request is sent again as soon as its answer is complete. HTTP/3 and HTTP/2 both open a child channel per
+ * request (Netty's stream channels), so their client costs are alike.
  *
  * <pre>
- * java -cp ... dev.shortr.bench.RedirectLoad PROTO(h3|h1) PORT CA.pem PATH CONNS STREAMS WARMUP_S DURATION_S
+ * java -cp ... dev.shortr.bench.RedirectLoad PROTO(h3|h2|h1) PORT CA.pem PATH CONNS STREAMS WARMUP_S DURATION_S
  * </pre>
  * Prints one line: {@code proto conns streams requests seconds req/s non3xx errors}.
  */
@@ -76,6 +90,8 @@ public final class RedirectLoad {
         try {
             if (proto.equals("h3")) {
                 load.h3(group, epoll, port, ca, path, conns, streams);
+            } else if (proto.equals("h2")) {
+                load.h2(group, epoll, port, ca, path, conns, streams);
             } else {
                 load.h1(group, epoll, port, ca, path, conns);
                 streams = 1;
@@ -160,6 +176,79 @@ public final class RedirectLoad {
             Http3HeadersFrame head = new DefaultHttp3HeadersFrame();
             head.headers().method("GET").path(path).scheme("https").authority("localhost");
             stream.writeAndFlush(head).addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
+        });
+    }
+
+    // ---- HTTP/2 over TLS --------------------------------------------------------------------------------------------
+
+    private void h2(EventLoopGroup group, boolean epoll, int port, File ca, String path, int conns, int streams) throws Exception {
+        SslContext tls = SslContextBuilder.forClient().sslProvider(SslProvider.OPENSSL).trustManager(ca).protocols("TLSv1.3")
+                .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, "h2"))
+                .build();
+        Bootstrap b = new Bootstrap().group(group).channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(tls.newHandler(ch.alloc(), "localhost", port))
+                                .addLast(Http2FrameCodecBuilder.forClient().build())
+                                .addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+                    }
+                });
+        for (int c = 0; c < conns; c++) {
+            Channel ch = b.connect("127.0.0.1", port).sync().channel();
+            SslHandler ssl = ch.pipeline().get(SslHandler.class);
+            ssl.handshakeFuture().sync();
+            if (!"h2".equals(ssl.applicationProtocol())) {
+                throw new IllegalStateException("the server did not choose h2 in ALPN: " + ssl.applicationProtocol());
+            }
+            for (int s = 0; s < streams; s++) {
+                ch.eventLoop().execute(() -> h2Request(ch, path));
+            }
+        }
+    }
+
+    private void h2Request(Channel connection, String path) {
+        if (!running || !connection.isActive()) {
+            return;
+        }
+        new Http2StreamChannelBootstrap(connection).handler(new SimpleChannelInboundHandler<Http2StreamFrame>() {
+            private int status;
+
+            @Override
+            protected void channelRead0(ChannelHandlerContext ctx, Http2StreamFrame frame) {
+                boolean end = false;
+                if (frame instanceof Http2HeadersFrame h) {
+                    CharSequence s = h.headers().status();
+                    if (s != null) {
+                        status = Integer.parseInt(s.toString());
+                    }
+                    end = h.isEndStream();
+                } else if (frame instanceof Http2DataFrame d) {
+                    end = d.isEndStream();
+                }
+                if (end) {
+                    (status >= 300 && status < 400 ? done : bad).increment();
+                    ctx.close();
+                    h2Request(connection, path);
+                }
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                errors.increment();
+                ctx.close();
+            }
+        }).open().addListener(f -> {
+            if (!f.isSuccess()) {
+                errors.increment();
+                return;
+            }
+            Http2StreamChannel stream = (Http2StreamChannel) f.getNow();
+            Http2Headers head = new DefaultHttp2Headers().method("GET").path(path).scheme("https").authority("localhost");
+            stream.writeAndFlush(new DefaultHttp2HeadersFrame(head, true));
         });
     }
 
