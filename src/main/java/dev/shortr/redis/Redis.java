@@ -76,8 +76,8 @@ public final class Redis implements AutoCloseable {
         }
         uri.setTimeout(config.timeout());
         uri.setClientName("shortr");
-        // Lettuce's own threads: two for I/O (its minimum), one for callbacks; reconnects back off from 50 ms to 1 s
-        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1)
+        // Lettuce's own threads: its minimum of two for I/O and two for callbacks; reconnects back off from 50 ms to 1 s
+        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
         this.client = RedisClient.create(resources, uri);
