@@ -123,23 +123,20 @@ public final class Invalidations implements AutoCloseable {
 
     /** Drops every code changed since the cursor, and moves it. */
     void readFeed() {
+        if (feed.lastSeq() > cursor) {
+            List<Change> changes;
+            do {
+                changes = feed.changesAfter(cursor, PAGE);
+                for (Change c : changes) {
+                    tier.invalidate(c.code());
+                    fromFeed.increment();
+                }
+                if (!changes.isEmpty()) {
+                    cursor = changes.getLast().seq();
+                }
+            } while (changes.size() == PAGE);
+        }
         feedReads.increment();
-        if (feed.lastSeq() <= cursor) {
-            return;
-        }
-        while (true) {
-            List<Change> changes = feed.changesAfter(cursor, PAGE);
-            for (Change c : changes) {
-                tier.invalidate(c.code());
-                fromFeed.increment();
-            }
-            if (!changes.isEmpty()) {
-                cursor = changes.getLast().seq();
-            }
-            if (changes.size() < PAGE) {
-                return;
-            }
-        }
     }
 
     /** Codes dropped because another node's notice named them. */
@@ -152,7 +149,7 @@ public final class Invalidations implements AutoCloseable {
         return fromFeed.sum();
     }
 
-    /** Times the change feed was read. */
+    /** Times the change feed was read through (failed reads apart). */
     public long feedReads() {
         return feedReads.sum();
     }

@@ -39,10 +39,13 @@ class InvalidationsTest {
         return new Links(new InvalidatingLinkStore(store, a, peers), new CodeGenerator(7), DomainBlocklist.NONE, Clock.systemUTC());
     }
 
-    private Invalidations startB(Duration whenConnected, Duration whenCut, boolean connected) {
+    /** Starts B's invalidations and waits for its first read of the feed (the one on (re)connecting), made at once. */
+    private Invalidations startB(Duration whenConnected, Duration whenCut, boolean connected) throws InterruptedException {
         atB = new Invalidations(store, b, whenConnected, whenCut);
         atB.connected(connected);
-        return atB.start();
+        atB.start();
+        shows(() -> Long.toString(Math.min(1, atB.feedReads())), "1", Duration.ofSeconds(1));
+        return atB;
     }
 
     @AfterEach
@@ -83,7 +86,7 @@ class InvalidationsTest {
 
         edit(links, "abc123", "https://example.com/v2");
         shows(() -> target(b, "abc123"), "https://example.com/v2", Duration.ofSeconds(1));
-        assertThat(atB.fromNotices()).isEqualTo(1);
+        shows(() -> Long.toString(atB.fromNotices()), "2", Duration.ofSeconds(1)); // the create's and the edit's (counted after the drop)
         assertThat(atB.fromFeed()).as("the feed is not what told B").isZero();
     }
 
