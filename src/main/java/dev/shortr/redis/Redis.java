@@ -200,9 +200,10 @@ public final class Redis implements AutoCloseable {
     /** Opens both connections, or neither; Lettuce re-establishes them (and the subscriptions) after any later drop. */
     private void connect() {
         StatefulRedisConnection<String, byte[]> c = null;
+        StatefulRedisPubSubConnection<String, String> p = null;
         try {
             c = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
-            StatefulRedisPubSubConnection<String, String> p = client.connectPubSub(StringCodec.UTF8);
+            p = client.connectPubSub(StringCodec.UTF8);
             RedisConnectionStateListener dropped = new RedisConnectionStateListener() {
                 @Override
                 public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
@@ -232,6 +233,9 @@ public final class Redis implements AutoCloseable {
         } catch (RuntimeException e) {
             if (c != null) {
                 c.closeAsync();
+            }
+            if (p != null) {
+                p.closeAsync();
             }
             throw e;
         }
