@@ -63,4 +63,14 @@ public final class Api {
     public long rateLimited() {
         return limits.rejected();
     }
+
+    /** Rate limits shared with the other nodes (Redis), asked before this node's own; for a node among many. */
+    public void shareLimits(SharedLimits shared) {
+        limits.share(shared);
+    }
+
+    /** Rate-limit decisions this node took alone because the shared limits could not answer. */
+    public long rateLimitFallbacks() {
+        return limits.fallbacks();
+    }
 }

@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Token buckets (Bucket4j) per API key, per client IP, and per IP for anonymous creation. Buckets live in
- * a bounded cache, so a flood of new IPs costs memory only up to the bound. Answers carry the IETF
- * {@code RateLimit-*} fields; rejections carry {@code Retry-After}.
+ * a bounded cache, so a flood of new IPs costs memory only up to the bound. With {@link SharedLimits} (Redis,
+ * many nodes) those are asked first, and this node's own buckets answer only while they cannot. Answers carry
+ * the IETF {@code RateLimit-*} fields; rejections carry {@code Retry-After}.
  */
 final class RateLimits {
     /** The result of taking one token. */
@@ -39,9 +40,16 @@ final class RateLimits {
     private final Cache<String, Bucket> buckets = Caffeine.newBuilder()
             .maximumSize(200_000).expireAfterAccess(Duration.ofMinutes(5)).build();
     private final LongAdder rejected = new LongAdder();
+    private final LongAdder fallbacks = new LongAdder();
+    /** Buckets shared with the other nodes, asked first; null for a node alone. */
+    private volatile SharedLimits shared;
 
     RateLimits(RateLimitConfig config) {
         this.config = config;
+    }
+
+    void share(SharedLimits shared) {
+        this.shared = shared;
     }
 
     Verdict perKey(String keyId) {
@@ -60,14 +68,26 @@ final class RateLimits {
         return rejected.sum();
     }
 
+    /** Takes answered by this node's own buckets because the shared ones could not answer. */
+    long fallbacks() {
+        return fallbacks.sum();
+    }
+
     private Verdict take(String id, long perMinute) {
         if (!config.enabled() || perMinute <= 0) {
             return Verdict.UNLIMITED;
         }
-        Bucket b = buckets.get(id, k -> Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)).build())
-                .build());
-        ConsumptionProbe p = b.tryConsumeAndReturnRemaining(1);
+        SharedLimits s = shared;
+        ConsumptionProbe p = s == null ? null : s.tryConsume(id, perMinute);
+        if (p == null) {
+            if (s != null) {
+                fallbacks.increment();
+            }
+            Bucket b = buckets.get(id, k -> Bucket.builder()
+                    .addLimit(Bandwidth.builder().capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)).build())
+                    .build());
+            p = b.tryConsumeAndReturnRemaining(1);
+        }
         long nanosToFull = (perMinute - p.getRemainingTokens()) * 60_000_000_000L / perMinute;
         long reset = (nanosToFull + 999_999_999L) / 1_000_000_000L;
         if (p.isConsumed()) {

@@ -20,7 +20,11 @@ import dev.shortr.link.Links;
 import dev.shortr.metrics.Metrics;
 import dev.shortr.metrics.TimedLinkStore;
 import dev.shortr.redirect.InvalidatingLinkStore;
+import dev.shortr.redirect.Invalidations;
 import dev.shortr.redirect.RedirectTier;
+import dev.shortr.redis.Redis;
+import dev.shortr.redis.RedisBuckets;
+import dev.shortr.redis.RedisChanges;
 import dev.shortr.analytics.Analytics;
 import dev.shortr.config.AnalyticsConfig;
 import dev.shortr.enrich.GeoLookup;
@@ -57,11 +61,13 @@ public final class Node implements AutoCloseable {
     private final int port;
     private final Tls tls;
     private final Acme acme;
+    private final Redis redis;
+    private final Invalidations invalidations;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closing = new AtomicBoolean();
 
     private Node(ShortrConfig config, Stores stores, Metrics metrics, ClickAggregator aggregator, Webhooks webhooks,
-                 HttpServer server, int port, Tls tls, Acme acme) {
+                 HttpServer server, int port, Tls tls, Acme acme, Redis redis, Invalidations invalidations) {
         this.config = config;
         this.stores = stores;
         this.metrics = metrics;
@@ -71,6 +77,8 @@ public final class Node implements AutoCloseable {
         this.port = port;
         this.tls = tls;
         this.acme = acme;
+        this.redis = redis;
+        this.invalidations = invalidations;
     }
 
     /** Opens the store, binds the listener and returns once the node serves. Prints the first admin key once. */
@@ -80,12 +88,25 @@ public final class Node implements AutoCloseable {
 
     /** As {@link #start(ShortrConfig)}, printing the first admin key to {@code console}. */
     public static Node start(ShortrConfig config, PrintStream console) {
+        return start(config, console, Stores.open(config.store()));
+    }
+
+    /**
+     * As {@link #start(ShortrConfig, PrintStream)}, on stores the caller opened and closes after the node: nodes in one
+     * JVM sharing a store as nodes share PostgreSQL (the Redis tests and bench/invalidation).
+     */
+    public static Node startOn(Stores shared, ShortrConfig config, PrintStream console) {
+        return start(config, console, shared.borrowed());
+    }
+
+    private static Node start(ShortrConfig config, PrintStream console, Stores stores) {
         Clock clock = Clock.systemUTC();
         Metrics metrics = new Metrics();
-        Stores stores = Stores.open(config.store());
         Webhooks webhooks = null;
         Tls tls = null;
         Acme acme = null;
+        Redis redis = null;
+        Invalidations invalidations = null;
         try {
             // clicks: hot path -> bounded queue -> one aggregator -> store
             ClickQueue clickQueue = new ClickQueue(config.clicks().queueCapacity());
@@ -100,14 +121,27 @@ public final class Node implements AutoCloseable {
                 aggregator.start();
             }
 
-            // links: store (timed) -> redirect cache invalidation -> use cases
+            // links: store (timed) -> redirect cache invalidation (and, with Redis, the other nodes' too) -> use cases
             LinkStore timed = new TimedLinkStore(stores.links(), metrics.registry());
             String publicUrl = config.server().publicUrl();
             RedirectTier redirects = new RedirectTier(timed, stores.clicks(),
                     config.clicks().enabled() ? clickQueue : null, config.redirect(), publicUrl, ac.trustForwardedFor(),
                     ac.enabled());
             redirects.serverTiming(config.server().serverTiming());
-            LinkStore linkStore = new InvalidatingLinkStore(timed, redirects);
+            // many nodes: each change is published on Redis, every node drops it from its cache, and the store's change
+            // feed is read as well (often while Redis is down); no Redis: a node alone, as ever
+            redis = config.redis().enabled() ? Redis.start(config.redis()) : null;
+            RedisChanges changes = redis == null ? null : new RedisChanges(redis);
+            if (redis != null) {
+                invalidations = new Invalidations(stores.links(), redirects, config.redis().catchUpInterval(),
+                        config.redis().fallbackCacheTtl());
+                Invalidations inv = invalidations;
+                changes.subscribe((code, seq, sentAt) -> inv.notice(code));
+                redis.onHealth(inv::connected);
+                inv.start();
+            }
+            LinkStore linkStore = new InvalidatingLinkStore(timed, redirects, changes == null ? InvalidatingLinkStore.Peers.NONE
+                    : (code, seq) -> changes.publish(code.value(), seq));
             Links links = new Links(linkStore, new CodeGenerator(config.links().codeLength()),
                     new DomainBlocklist(config.links().blockedDomains()), clock);
             ApiKeys keys = new ApiKeys(stores.keys(), clock);
@@ -124,6 +158,10 @@ public final class Node implements AutoCloseable {
             Api api = new Api(links, stores.clicks(), keys, webhooks, timed, metrics::scrape, config.auth(), config.rateLimit(),
                     publicUrl, stores.analytics(), sessions);
             api.routes(router);
+            if (redis != null) {
+                api.shareLimits(new RedisBuckets(redis)::tryConsume);
+                registerRedisMetrics(metrics, redis, changes, invalidations, api);
+            }
             if (sessions != null) {
                 // the session cookie is Secure when the UI is only ever reached over HTTPS
                 boolean httpsOnly = (publicUrl != null && publicUrl.startsWith("https:"))
@@ -179,7 +217,7 @@ public final class Node implements AutoCloseable {
             if (acme != null) {
                 acme.start(); // the first check orders at once when there is no certificate: the challenge route is up
             }
-            Node node = new Node(config, stores, metrics, aggregator, webhooks, server, port, tls, acme);
+            Node node = new Node(config, stores, metrics, aggregator, webhooks, server, port, tls, acme, redis, invalidations);
             Thread.ofVirtual().name("cache-warm").start(() -> {
                 try {
                     redirects.warm();
@@ -223,17 +261,23 @@ public final class Node implements AutoCloseable {
             closeQuietly(acme);
             closeQuietly(tls);
             closeQuietly(webhooks);
+            closeQuietly(invalidations);
+            closeQuietly(redis);
             closeQuietly(stores);
             throw new IllegalStateException("interrupted while starting", e);
         } catch (IOException e) {
             closeQuietly(acme);
             closeQuietly(webhooks);
+            closeQuietly(invalidations);
+            closeQuietly(redis);
             closeQuietly(stores);
             throw new IllegalStateException("TLS: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             closeQuietly(acme);
             closeQuietly(tls);
             closeQuietly(webhooks);
+            closeQuietly(invalidations);
+            closeQuietly(redis);
             closeQuietly(stores);
             throw e;
         }
@@ -317,6 +361,28 @@ public final class Node implements AutoCloseable {
                 WebhookStore::pending);
     }
 
+    private static void registerRedisMetrics(Metrics m, Redis redis, RedisChanges changes, Invalidations inv, Api api) {
+        m.gauge("shortr.redis.up", "1 while Redis answers; 0 while rate limits and cache invalidation fall back", redis,
+                r -> r.up() ? 1 : 0);
+        m.counter("shortr.redis.downs", "Times Redis was found down or unreachable", redis, Redis::downs);
+        m.counter("shortr.ratelimit.fallback", "Rate-limit decisions taken by this node's own buckets because Redis could not answer",
+                api, Api::rateLimitFallbacks);
+        m.counter("shortr.redis.changes.published", "Link changes announced to the other nodes", changes, RedisChanges::published);
+        m.counter("shortr.redis.changes.unsent", "Link changes that could not be announced (the change feed carries them)",
+                changes, RedisChanges::unsent);
+        m.counter("shortr.redis.changes.received", "Link changes heard from other nodes", changes, RedisChanges::received);
+        m.gauge("shortr.redirect.cache.fallback", "1 while cached links are checked against the change feed every "
+                + "redis.fallbackCacheTtl because Redis is down", inv, i -> i.cut() ? 1 : 0);
+        m.counter("shortr.redirect.cache.invalidations", "Cached codes dropped for a change made elsewhere, by what told us", inv,
+                Invalidations::fromNotices, "source", "peer");
+        m.counter("shortr.redirect.cache.invalidations", "Cached codes dropped for a change made elsewhere, by what told us", inv,
+                Invalidations::fromFeed, "source", "feed");
+        m.counter("shortr.redirect.cache.feed.reads", "Reads of the store's change feed for cache invalidation", inv,
+                Invalidations::feedReads);
+        m.counter("shortr.redirect.cache.feed.failures", "Reads of the change feed that failed (retried)", inv,
+                Invalidations::feedFailures);
+    }
+
     private static void registerTlsMetrics(Metrics m, Tls tls) {
         m.counter("shortr.tls.ticket.key.rotations", "Session-ticket key rotations", tls, Tls::ticketKeyRotations);
         m.counter("shortr.tls.certificate.reloads", "Certificate reloads after the PEM files changed", tls, Tls::reloads);
@@ -376,6 +442,8 @@ public final class Node implements AutoCloseable {
             server.shutdown(config.server().shutdownGrace());
             closeQuietly(acme);
             closeQuietly(tls);
+            closeQuietly(invalidations);
+            closeQuietly(redis);
             aggregator.close();
             webhooks.close(); // after the aggregator, whose last flush may still report clicks
             metrics.close();

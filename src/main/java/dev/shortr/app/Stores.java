@@ -42,6 +42,11 @@ public final class Stores implements AutoCloseable {
                 new SqliteWebhookStore(db), db);
     }
 
+    /** The same stores, for a node that uses them but leaves closing them to whoever opened them. */
+    Stores borrowed() {
+        return new Stores(links, clicks, keys, analytics, webhooks, () -> { });
+    }
+
     public LinkStore links() {
         return links;
     }

@@ -68,6 +68,7 @@ public final class ConfigLoader {
         }
         if (problems.isEmpty()) {
             tlsProblems(v, raw, problems);
+            redisProblems(v, raw, problems);
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -116,6 +117,17 @@ public final class ConfigLoader {
         Path ca = (Path) v.get(TLS_ACME_DIRECTORY_CA);
         if (ca != null && (!Files.isRegularFile(ca) || !Files.isReadable(ca))) {
             problems.add(TLS_ACME_DIRECTORY_CA.key + ": " + ca + " is not a readable file" + where(raw, TLS_ACME_DIRECTORY_CA));
+        }
+    }
+
+    /** Redis's password file must be readable before the node starts (nothing is read while Redis is off). */
+    private static void redisProblems(Map<Setting, Object> v, Map<Setting, Raw> raw, List<String> problems) {
+        Path password = (Path) v.get(REDIS_PASSWORD_FILE);
+        if (password == null || ((String) v.get(REDIS_URL)).isEmpty()) {
+            return;
+        }
+        if (!Files.isRegularFile(password) || !Files.isReadable(password)) {
+            problems.add(REDIS_PASSWORD_FILE.key + ": " + password + " is not a readable file" + where(raw, REDIS_PASSWORD_FILE));
         }
     }
 
@@ -172,7 +184,10 @@ public final class ConfigLoader {
                                 (Path) v.get(TLS_ACME_DIRECTORY_CA), (String) v.get(TLS_ACME_EMAIL),
                                 List.copyOf((java.util.Collection<String>) v.get(TLS_ACME_DOMAINS)),
                                 (Duration) v.get(TLS_ACME_RENEW_BEFORE), (Boolean) v.get(TLS_ACME_AGREE_TO_TERMS),
-                                (Duration) v.get(TLS_ACME_CHECK_INTERVAL))));
+                                (Duration) v.get(TLS_ACME_CHECK_INTERVAL))),
+                new RedisConfig((String) v.get(REDIS_URL), (Path) v.get(REDIS_PASSWORD_FILE), (Duration) v.get(REDIS_TIMEOUT),
+                        (Duration) v.get(REDIS_CONNECT_TIMEOUT), (Duration) v.get(REDIS_FALLBACK_CACHE_TTL),
+                        (Duration) v.get(REDIS_CATCH_UP_INTERVAL)));
     }
 
     private static int integer(Map<Setting, Object> v, Setting s) {

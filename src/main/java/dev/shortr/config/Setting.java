@@ -130,10 +130,22 @@ enum Setting {
             c -> c.tls().acme().renewBefore(), null),
     TLS_ACME_AGREE_TO_TERMS("tls.acme.agreeToTerms", Kind.BOOL, Rule.ANY, c -> c.tls().acme().agreeToTerms(), null),
     TLS_ACME_CHECK_INTERVAL("tls.acme.checkInterval", Kind.DURATION, Rule.between(Duration.ofSeconds(1), Duration.ofDays(7)),
-            c -> c.tls().acme().checkInterval(), null);
+            c -> c.tls().acme().checkInterval(), null),
+
+    REDIS_URL("redis.url", Kind.TEXT, Rule.REDIS_URL, c -> c.redis().url(), null),
+    REDIS_PASSWORD_FILE("redis.passwordFile", Kind.PATH, Rule.ANY, c -> c.redis().passwordFile(), null),
+    REDIS_TIMEOUT("redis.timeout", Kind.DURATION, Rule.between(Duration.ofMillis(1), Duration.ofSeconds(10)),
+            c -> c.redis().timeout(), null),
+    REDIS_CONNECT_TIMEOUT("redis.connectTimeout", Kind.DURATION, Rule.between(Duration.ofMillis(10), Duration.ofMinutes(1)),
+            c -> c.redis().connectTimeout(), null),
+    REDIS_FALLBACK_CACHE_TTL("redis.fallbackCacheTtl", Kind.DURATION, Rule.between(Duration.ofMillis(100), Duration.ofMinutes(10)),
+            c -> c.redis().fallbackCacheTtl(), null),
+    REDIS_CATCH_UP_INTERVAL("redis.catchUpInterval", Kind.DURATION, Rule.between(Duration.ofMillis(100), Duration.ofHours(1)),
+            c -> c.redis().catchUpInterval(), null);
 
     /** Settings whose absence is a value of its own (no public URL, no extra CA to trust). */
-    private static final java.util.Set<String> OPTIONAL = java.util.Set.of("server.publicUrl", "tls.acme.directoryCa");
+    private static final java.util.Set<String> OPTIONAL = java.util.Set.of("server.publicUrl", "tls.acme.directoryCa",
+            "redis.passwordFile");
 
     static final Map<String, Setting> BY_KEY = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(s -> s.key, s -> s));
@@ -244,6 +256,29 @@ enum Setting {
                 return "'" + d + "' is not a domain name (write it as evil.example, without scheme or path)";
             }
             return null;
+        };
+
+        /** Empty (no Redis), or {@code redis[s]://[user@]host[:port][/db]}; a password belongs in redis.passwordFile. */
+        Rule REDIS_URL = v -> {
+            String s = v.toString();
+            if (s.isEmpty()) {
+                return null;
+            }
+            try {
+                URI u = new URI(s);
+                if (u.getRawUserInfo() != null && u.getRawUserInfo().contains(":")) {
+                    return "holds a password: put it in a file named by redis.passwordFile (SHORTR_REDIS_PASSWORD_FILE) instead";
+                }
+                boolean scheme = "redis".equals(u.getScheme()) || "rediss".equals(u.getScheme());
+                String path = u.getRawPath() == null ? "" : u.getRawPath();
+                if (scheme && u.getHost() != null && path.matches("(/(\\d{1,5})?)?") && u.getRawQuery() == null
+                        && u.getRawFragment() == null) {
+                    return null;
+                }
+            } catch (URISyntaxException e) {
+                // the problem below
+            }
+            return "must be redis://host[:port][/db] or rediss://host[:port][/db] (empty for no Redis), got '" + s + "'";
         };
 
         Rule HTTPS_URL = v -> {

@@ -3,17 +3,23 @@ package dev.shortr.config;
 /** The whole configuration of a node. Each component receives only its own sub-record. */
 public record ShortrConfig(ServerConfig server, StoreConfig store, LinksConfig links, RedirectConfig redirect,
                            ClicksConfig clicks, AuthConfig auth, RateLimitConfig rateLimit,
-                           WebhooksConfig webhooks, TlsConfig tls) {
+                           WebhooksConfig webhooks, TlsConfig tls, RedisConfig redis) {
     public ShortrConfig {
         if (server == null || store == null || links == null || redirect == null || clicks == null || auth == null
-                || rateLimit == null || webhooks == null || tls == null) {
+                || rateLimit == null || webhooks == null || tls == null || redis == null) {
             throw new IllegalArgumentException("every section of the config is required");
         }
+    }
+
+    /** A node without Redis (the single-node default). */
+    public ShortrConfig(ServerConfig server, StoreConfig store, LinksConfig links, RedirectConfig redirect, ClicksConfig clicks,
+                        AuthConfig auth, RateLimitConfig rateLimit, WebhooksConfig webhooks, TlsConfig tls) {
+        this(server, store, links, redirect, clicks, auth, rateLimit, webhooks, tls, RedisConfig.defaults());
     }
 
     public static ShortrConfig defaults() {
         return new ShortrConfig(ServerConfig.defaults(), StoreConfig.defaults(), LinksConfig.defaults(),
                 RedirectConfig.defaults(), ClicksConfig.defaults(), AuthConfig.defaults(), RateLimitConfig.defaults(),
-                WebhooksConfig.defaults(), TlsConfig.defaults());
+                WebhooksConfig.defaults(), TlsConfig.defaults(), RedisConfig.defaults());
     }
 }

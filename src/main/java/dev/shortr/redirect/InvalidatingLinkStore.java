@@ -13,15 +13,36 @@ import java.util.function.UnaryOperator;
 
 /**
  * A {@link LinkStore} that evicts the redirect cache after every successful mutation, including inserts
- * (a code that was just requested is cached as unknown and must become visible at once).
+ * (a code that was just requested is cached as unknown and must become visible at once), and tells the other
+ * nodes' caches through {@link Peers}.
  */
 public final class InvalidatingLinkStore implements LinkStore {
+    /** Where this node announces a committed change to the other nodes (Redis); must not block. */
+    @FunctionalInterface
+    public interface Peers {
+        Peers NONE = (code, seq) -> { };
+
+        /** @param seq the change's sequence number, or 0 when the store does not say (a delete) */
+        void changed(ShortCode code, long seq);
+    }
+
     private final LinkStore delegate;
     private final RedirectTier tier;
+    private final Peers peers;
 
     public InvalidatingLinkStore(LinkStore delegate, RedirectTier tier) {
+        this(delegate, tier, Peers.NONE);
+    }
+
+    public InvalidatingLinkStore(LinkStore delegate, RedirectTier tier, Peers peers) {
         this.delegate = delegate;
         this.tier = tier;
+        this.peers = peers;
+    }
+
+    private void changed(ShortCode code, long seq) {
+        tier.invalidate(code);
+        peers.changed(code, seq);
     }
 
     @Override
@@ -38,7 +59,7 @@ public final class InvalidatingLinkStore implements LinkStore {
     public Insert insert(Link draft) {
         Insert r = delegate.insert(draft);
         if (r instanceof Insert.Inserted i) {
-            tier.invalidate(i.link().code());
+            changed(i.link().code(), i.link().seq());
         }
         return r;
     }
@@ -48,7 +69,7 @@ public final class InvalidatingLinkStore implements LinkStore {
         List<Insert> r = delegate.insertAll(drafts);
         for (Insert i : r) {
             if (i instanceof Insert.Inserted ins) {
-                tier.invalidate(ins.link().code());
+                changed(ins.link().code(), ins.link().seq());
             }
         }
         return r;
@@ -57,7 +78,7 @@ public final class InvalidatingLinkStore implements LinkStore {
     @Override
     public Optional<Link> update(ShortCode code, UnaryOperator<Link> change) {
         Optional<Link> r = delegate.update(code, change);
-        r.ifPresent(l -> tier.invalidate(code));
+        r.ifPresent(l -> changed(code, l.seq()));
         return r;
     }
 
@@ -65,7 +86,7 @@ public final class InvalidatingLinkStore implements LinkStore {
     public boolean delete(ShortCode code) {
         boolean r = delegate.delete(code);
         if (r) {
-            tier.invalidate(code);
+            changed(code, 0);
         }
         return r;
     }

@@ -441,6 +441,38 @@ class ConfigLoaderTest {
         assertThat(new LinksConfig(7, Set.of(" Bücher.Example ")).blockedDomains()).containsExactly("xn--bcher-kva.example");
     }
 
+    @Test
+    void redisIsOffByDefaultAndConfiguredLikeEverythingElse() throws IOException {
+        assertThat(ShortrConfig.defaults().redis().enabled()).as("no Redis: one node, exactly as before").isFalse();
+        assertThat(ShortrConfig.defaults().redis().timeout()).as("the hot path never waits long").isEqualTo(Duration.ofMillis(200));
+        Path password = Files.writeString(dir.resolve("redis-password"), "s3cret\n");
+        Path f = yaml("""
+                redis: { url: "redis://cache.internal:6380/2", timeout: 150ms, fallbackCacheTtl: 2s, catchUpInterval: 30s }
+                """);
+        ShortrConfig c = ConfigLoader.load(f, Map.of("SHORTR_REDIS_PASSWORD_FILE", password.toString(),
+                "SHORTR_REDIS_CONNECT_TIMEOUT", "500ms"), Map.of());
+        assertThat(c.redis()).isEqualTo(new RedisConfig("redis://cache.internal:6380/2", password, Duration.ofMillis(150),
+                Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(30)));
+        assertThat(c.redis().enabled()).isTrue();
+        assertThat(ConfigLoader.load(null, Map.of("SHORTR_REDIS_URL", "rediss://user@cache"), Map.of()).redis().url())
+                .isEqualTo("rediss://user@cache");
+    }
+
+    @Test
+    void badRedisSettingsAreAllListedAndAPasswordInTheUrlIsNeverEchoed() {
+        assertThat(problems(null, Map.of("SHORTR_REDIS_URL", "http://cache:6379", "SHORTR_REDIS_TIMEOUT", "30s",
+                "SHORTR_REDIS_FALLBACK_CACHE_TTL", "10ms"), Map.of())).containsExactly(
+                "redis.url: must be redis://host[:port][/db] or rediss://host[:port][/db] (empty for no Redis), got "
+                        + "'http://cache:6379' (SHORTR_REDIS_URL)",
+                "redis.timeout: must be between 1ms and 10s, got 30s (SHORTR_REDIS_TIMEOUT)",
+                "redis.fallbackCacheTtl: must be between 100ms and 10m, got 10ms (SHORTR_REDIS_FALLBACK_CACHE_TTL)");
+        List<String> leaked = problems(null, Map.of("SHORTR_REDIS_URL", "redis://:hunter2@cache:6379"), Map.of());
+        assertThat(leaked).hasSize(1).allSatisfy(p -> assertThat(p).contains("redis.passwordFile").doesNotContain("hunter2"));
+        Path missing = dir.resolve("no-such-password");
+        assertThat(problems(null, Map.of("SHORTR_REDIS_URL", "redis://cache", "SHORTR_REDIS_PASSWORD_FILE", missing.toString()),
+                Map.of())).containsExactly("redis.passwordFile: " + missing + " is not a readable file (SHORTR_REDIS_PASSWORD_FILE)");
+    }
+
     private Path yaml(String text) throws IOException {
         return Files.writeString(Files.createTempFile(dir, "shortr", ".yaml"), text);
     }

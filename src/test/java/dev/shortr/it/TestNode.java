@@ -103,8 +103,20 @@ final class TestNode implements AutoCloseable {
      * where no key is printed again; null expects a first start that prints one.
      */
     static TestNode start(ShortrConfig config, String knownAdminKey) {
+        return start(config, knownAdminKey, console -> Node.start(config, console));
+    }
+
+    /**
+     * As {@link #start(ShortrConfig, String)}, on stores the test opened and closes after the node: several nodes
+     * sharing one store, as nodes share PostgreSQL.
+     */
+    static TestNode startOn(dev.shortr.app.Stores shared, ShortrConfig config, String knownAdminKey) {
+        return start(config, knownAdminKey, console -> Node.startOn(shared, config, console));
+    }
+
+    private static TestNode start(ShortrConfig config, String knownAdminKey, java.util.function.Function<PrintStream, Node> starter) {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
-        Node node = Node.start(config, new PrintStream(console, true, StandardCharsets.UTF_8));
+        Node node = starter.apply(new PrintStream(console, true, StandardCharsets.UTF_8));
         String printed = console.toString(StandardCharsets.UTF_8);
         Matcher m = ADMIN_KEY.matcher(printed);
         String key;
