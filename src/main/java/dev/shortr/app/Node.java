@@ -13,6 +13,7 @@ import dev.shortr.http.Dispatcher;
 import dev.shortr.http.Http2Limits;
 import dev.shortr.http.HttpServer;
 import dev.shortr.http.Router;
+import dev.shortr.link.ChangeFeed;
 import dev.shortr.link.CodeGenerator;
 import dev.shortr.link.DomainBlocklist;
 import dev.shortr.link.LinkStore;
@@ -57,11 +58,12 @@ public final class Node implements AutoCloseable {
     private final int port;
     private final Tls tls;
     private final Acme acme;
+    private final ChangeFeed feed;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closing = new AtomicBoolean();
 
     private Node(ShortrConfig config, Stores stores, Metrics metrics, ClickAggregator aggregator, Webhooks webhooks,
-                 HttpServer server, int port, Tls tls, Acme acme) {
+                 HttpServer server, int port, Tls tls, Acme acme, ChangeFeed feed) {
         this.config = config;
         this.stores = stores;
         this.metrics = metrics;
@@ -71,6 +73,7 @@ public final class Node implements AutoCloseable {
         this.port = port;
         this.tls = tls;
         this.acme = acme;
+        this.feed = feed;
     }
 
     /** Opens the store, binds the listener and returns once the node serves. Prints the first admin key once. */
@@ -106,7 +109,9 @@ public final class Node implements AutoCloseable {
                     config.clicks().enabled() ? clickQueue : null, config.redirect(), publicUrl, ac.trustForwardedFor(),
                     ac.enabled());
             redirects.serverTiming(config.server().serverTiming());
-            LinkStore linkStore = new InvalidatingLinkStore(timed, redirects);
+            // the change feed replicas long-poll: woken by this node's writes, polling for other nodes' (raw store)
+            ChangeFeed feed = new ChangeFeed(stores.links(), java.time.Duration.ofMillis(250), 1024);
+            LinkStore linkStore = feed.signalling(new InvalidatingLinkStore(timed, redirects));
             Links links = new Links(linkStore, new CodeGenerator(config.links().codeLength()),
                     new DomainBlocklist(config.links().blockedDomains()), clock);
             ApiKeys keys = new ApiKeys(stores.keys(), clock);
@@ -121,7 +126,7 @@ public final class Node implements AutoCloseable {
             Router router = new Router();
             BrowserSession sessions = config.server().ui() ? new BrowserSession() : null;
             Api api = new Api(links, stores.clicks(), keys, webhooks, timed, metrics::scrape, config.auth(), config.rateLimit(),
-                    publicUrl, stores.analytics(), sessions);
+                    publicUrl, stores.analytics(), sessions, feed);
             api.routes(router);
             if (sessions != null) {
                 // the session cookie is Secure when the UI is only ever reached over HTTPS
@@ -175,7 +180,7 @@ public final class Node implements AutoCloseable {
             if (acme != null) {
                 acme.start(); // the first check orders at once when there is no certificate: the challenge route is up
             }
-            Node node = new Node(config, stores, metrics, aggregator, webhooks, server, port, tls, acme);
+            Node node = new Node(config, stores, metrics, aggregator, webhooks, server, port, tls, acme, feed);
             Thread.ofVirtual().name("cache-warm").start(() -> {
                 try {
                     redirects.warm();
@@ -369,6 +374,7 @@ public final class Node implements AutoCloseable {
         }
         try {
             log.info("shutting down: draining requests for up to {}", config.server().shutdownGrace());
+            feed.close(); // long polls answer now with what there is, instead of holding the drain up
             server.shutdown(config.server().shutdownGrace());
             closeQuietly(acme);
             closeQuietly(tls);

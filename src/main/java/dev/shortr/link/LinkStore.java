@@ -38,7 +38,16 @@ public interface LinkStore {
     /** The highest sequence number handed out so far (0 when none). */
     long lastSeq();
 
-    /** Changes with seq &gt; {@code after}, in order, at most {@code limit}. */
+    /**
+     * Changes with seq &gt; {@code after}, in order, at most {@code limit}. CREATED and UPDATED changes carry the
+     * link as it is now (so its {@code seq} may be later than the change's), or null once it has been deleted.
+     *
+     * <p>The feed is dense and read in order: seqs run 1, 2, 3, ... with no holes (a rolled-back write gives
+     * its number back), and no reader ever sees seq n + 1 while n is still uncommitted. Replicas rely on this to
+     * follow the feed with a single cursor ({@link ChangeFeed}); a store with concurrent writers must hand out
+     * seqs in commit order (one counter row updated in the writing transaction, say, not a free-running
+     * sequence).
+     */
     List<Change> changesAfter(long after, int limit);
 
     long count();

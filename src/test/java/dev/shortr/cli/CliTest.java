@@ -80,7 +80,7 @@ class CliTest {
             "webhooks create                                      | Missing required option: '--url=URL' (see 'shortr webhooks create --help')",
             "webhooks delete                                      | Missing required parameter: 'ID' (see 'shortr webhooks delete --help')",
             "webhooks deliveries wh_abc --limit many              | Invalid value for option '--limit': 'many' is not an int (see 'shortr webhooks deliveries --help')",
-            "keys create --name ci --scopes admin,root            | Invalid value for option '--scopes' (SCOPE): unknown scope 'root'; expected links:read, links:write, stats:read or admin (see 'shortr keys create --help')",
+            "keys create --name ci --scopes admin,root            | Invalid value for option '--scopes' (SCOPE): unknown scope 'root'; expected links:read, links:write, stats:read, replication or admin (see 'shortr keys create --help')",
     })
     void usageErrorsAreOneLineAndExitTwo(String args, String message) {
         Result r = run(Map.of(), args.isEmpty() ? new String[0] : args.split(" "));
