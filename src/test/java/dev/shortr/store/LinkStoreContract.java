@@ -492,6 +492,61 @@ public abstract class LinkStoreContract {
         }
     }
 
+    /**
+     * What a replica relies on: a reader following the feed by cursor while writers commit never sees seq n + 1
+     * before n (a store whose seqs commit out of order would make it skip n for good), nor a seq twice.
+     */
+    @Test
+    void aReaderFollowingTheFeedDuringWritesSeesEverySeqOnceInOrder() throws Exception {
+        int writers = 8;
+        int each = 40;
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<Long> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<?> reader = pool.submit(() -> {
+                long cursor = 0;
+                while (writing.get() || cursor < store().lastSeq()) {
+                    for (Change ch : store().changesAfter(cursor, 7)) {
+                        if (ch.seq() != cursor + 1) {
+                            throw new AssertionError("after " + cursor + " came " + ch.seq());
+                        }
+                        seen.add(ch.seq());
+                        cursor = ch.seq();
+                    }
+                }
+                return null;
+            });
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int writer = w;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        String c = "r" + writer + "n" + i;
+                        store().insert(link(c, "https://example.com/" + c));
+                        if (i % 2 == 0) {
+                            store().update(code(c), l -> l);
+                        }
+                        if (i % 3 == 0) {
+                            store().insertAll(List.of(link(c + "a", "https://example.com/a"), link(c + "b", "https://example.com/b")));
+                        }
+                        if (i % 4 == 0) {
+                            store().delete(code(c));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+            writing.set(false);
+            reader.get();
+        }
+        long last = store().lastSeq();
+        assertThat(seen).hasSize((int) last);
+        assertThat(seen.getLast()).isEqualTo(last);
+    }
+
     @Test
     void pingAnswersWhenHealthy() {
         store().ping();
