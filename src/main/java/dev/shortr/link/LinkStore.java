@@ -57,4 +57,33 @@ public interface LinkStore {
 
     /** Cheap liveness probe of the backing store, for {@code /readyz}. */
     void ping();
+
+    // Copying a whole store (shortr migrate). Every adapter implements these; the defaults are for decorators,
+    // which a copy never goes through.
+
+    /** Migration: the feed's rows as stored (seq &gt; {@code after}, in order, at most {@code limit}); no link is read. */
+    default List<Change.Row> changeRows(long after, int limit) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be copied; copy the store under it");
+    }
+
+    /**
+     * Migration: stores {@code links} exactly as given (id, code, seq, tags, timestamps), in one transaction,
+     * replacing a stored link with the same id, so a batch restored twice is restored once. A code that was
+     * deleted (see {@link #wasDeleted}) is not any more. Later inserts get ids above every id restored. Does not
+     * touch the change feed: restore its rows with {@link #restoreChanges}.
+     */
+    default void restoreLinks(List<Link> links) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be copied; copy the store under it");
+    }
+
+    /**
+     * Migration: appends change rows exactly as given, in one transaction. A row whose seq is stored already
+     * is skipped (so a batch restored twice is restored once); any other must be {@link #lastSeq} + 1, so the
+     * feed stays dense ({@link IllegalArgumentException} otherwise). A DELETED row makes its code
+     * {@linkplain #wasDeleted deleted} unless a link has that code. Later mutations get seqs above the last
+     * row, and later inserts ids above every row's link id.
+     */
+    default void restoreChanges(List<Change.Row> rows) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be copied; copy the store under it");
+    }
 }
