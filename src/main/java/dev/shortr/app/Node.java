@@ -143,6 +143,7 @@ public final class Node implements AutoCloseable {
             router.add("GET", "/{code}", "Follow a short link", redirects::handle);
 
             registerMetrics(metrics, clickQueue, aggregator, redirects, api, webhooks, stores);
+            metrics.gauge("shortr.changes.waiting", "Change-feed reads waiting for a change (long polls)", feed, ChangeFeed::waiting);
 
             // HTTPS beside the cleartext listener: the same routes and fast path behind TLS; ACME's certificate
             // first once it exists (the files are watched like any other certificate's); h2 is offered in ALPN

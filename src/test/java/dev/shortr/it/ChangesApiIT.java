@@ -110,6 +110,7 @@ class ChangesApiIT {
         Thread.sleep(500); // the poll is waiting by now
         assertThat(poll).isNotDone();
 
+        assertThat(node.metric("shortr_changes_waiting")).isEqualTo(1.0);
         long sent = System.nanoTime();
         node.createLink("wake01", "https://example.com/wake", null);
         long acknowledged = System.nanoTime();
