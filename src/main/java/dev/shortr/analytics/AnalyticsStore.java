@@ -74,4 +74,33 @@ public interface AnalyticsStore {
 
     /** Deletes the salts of the days before {@code day}: their visitors can no longer be re-hashed. */
     void forgetSalts(long day);
+
+    // Copying a whole store (shortr migrate). Every adapter implements these.
+
+    /**
+     * Migration: every hour, dimension, visitor and sketch row of the links with ids in
+     * {@code (afterLinkId, lastLinkId]}, in no particular order. The range that holds {@link #INSTANCE} (0) also
+     * brings the instance's visitors and sketches, and every visitor salt. Visit chunks are apart: {@link #chunksAfter}.
+     */
+    default void exportRows(long afterLinkId, long lastLinkId, Consumer<AnalyticsRow> sink) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be copied");
+    }
+
+    /** Migration: the visit chunks with ids above {@code afterId}, by id, at most {@code limit}. */
+    default List<AnalyticsRow.Chunk> chunksAfter(long afterId, int limit) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be copied");
+    }
+
+    /** Migration: the highest visit chunk id stored, 0 when none. */
+    default long lastChunkId() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be copied");
+    }
+
+    /**
+     * Migration: stores {@code rows} exactly as given, in one transaction, each replacing the stored row with its
+     * key (a chunk keeps its id; later chunks get higher ones), so restoring a batch twice restores it once.
+     */
+    default void restore(List<? extends AnalyticsRow> rows) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be copied");
+    }
 }

@@ -7,10 +7,12 @@ import dev.shortr.auth.BrowserSession;
 import dev.shortr.config.AuthConfig;
 import dev.shortr.config.RateLimitConfig;
 import dev.shortr.http.Router;
+import dev.shortr.link.ChangeFeed;
 import dev.shortr.link.LinkStore;
 import dev.shortr.link.Links;
 import dev.shortr.visit.ClickStore;
 import dev.shortr.webhook.Webhooks;
+import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
@@ -26,6 +28,7 @@ public final class Api {
     private final OpsApi ops;
     private final StatsApi stats;
     private final QrApi qr;
+    private final ChangesApi changes;
 
     public Api(Links links, ClickStore clicks, ApiKeys keys, Webhooks webhooks, LinkStore readiness, Supplier<String> metrics,
                AuthConfig auth, RateLimitConfig rateLimit, String publicUrl, AnalyticsStore analytics) {
@@ -35,6 +38,14 @@ public final class Api {
     /** @param sessions the web UI's browser sessions, whose cookie the API then accepts too; null for none */
     public Api(Links links, ClickStore clicks, ApiKeys keys, Webhooks webhooks, LinkStore readiness, Supplier<String> metrics,
                AuthConfig auth, RateLimitConfig rateLimit, String publicUrl, AnalyticsStore analytics, BrowserSession sessions) {
+        this(links, clicks, keys, webhooks, readiness, metrics, auth, rateLimit, publicUrl, analytics, sessions,
+                new ChangeFeed(links.store(), Duration.ofMillis(250), 1024));
+    }
+
+    /** @param feed the change feed replicas follow; its owner closes it, which ends the long polls */
+    public Api(Links links, ClickStore clicks, ApiKeys keys, Webhooks webhooks, LinkStore readiness, Supplier<String> metrics,
+               AuthConfig auth, RateLimitConfig rateLimit, String publicUrl, AnalyticsStore analytics, BrowserSession sessions,
+               ChangeFeed feed) {
         this.limits = new RateLimits(rateLimit);
         Guard guard = new Guard(keys, limits, sessions, publicUrl);
         this.links = new LinksApi(links, clicks, guard, publicUrl, auth.anonymousCreate());
@@ -43,6 +54,7 @@ public final class Api {
         this.keys = new KeysApi(keys, guard);
         this.webhooks = new WebhooksApi(webhooks, guard);
         this.ops = new OpsApi(readiness, metrics);
+        this.changes = new ChangesApi(feed, links.store(), guard);
     }
 
     public void routes(Router r) {
@@ -52,6 +64,7 @@ public final class Api {
         stats.routes(r);
         keys.routes(r);
         webhooks.routes(r);
+        changes.routes(r);
     }
 
     /** The per-client-address limit of the API, for other routes that a client could hammer (the UI's sign-in). */

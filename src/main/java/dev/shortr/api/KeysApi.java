@@ -39,7 +39,7 @@ final class KeysApi {
             throw Json.invalid("name", "name is required");
         }
         if (scopeNames == null || scopeNames.isEmpty()) {
-            throw Json.invalid("scopes", "scopes must list at least one of links:read, links:write, stats:read, admin");
+            throw Json.invalid("scopes", "scopes must list at least one of links:read, links:write, stats:read, replication, admin");
         }
         Set<Scope> scopes = EnumSet.noneOf(Scope.class);
         for (String s : scopeNames) {

@@ -13,6 +13,7 @@ import dev.shortr.http.Dispatcher;
 import dev.shortr.http.Http2Limits;
 import dev.shortr.http.HttpServer;
 import dev.shortr.http.Router;
+import dev.shortr.link.ChangeFeed;
 import dev.shortr.link.CodeGenerator;
 import dev.shortr.link.DomainBlocklist;
 import dev.shortr.link.LinkStore;
@@ -63,11 +64,12 @@ public final class Node implements AutoCloseable {
     private final Acme acme;
     private final Redis redis;
     private final Invalidations invalidations;
+    private final ChangeFeed feed;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closing = new AtomicBoolean();
 
     private Node(ShortrConfig config, Stores stores, Metrics metrics, ClickAggregator aggregator, Webhooks webhooks,
-                 HttpServer server, int port, Tls tls, Acme acme, Redis redis, Invalidations invalidations) {
+                 HttpServer server, int port, Tls tls, Acme acme, Redis redis, Invalidations invalidations, ChangeFeed feed) {
         this.config = config;
         this.stores = stores;
         this.metrics = metrics;
@@ -79,6 +81,7 @@ public final class Node implements AutoCloseable {
         this.acme = acme;
         this.redis = redis;
         this.invalidations = invalidations;
+        this.feed = feed;
     }
 
     /** Opens the store, binds the listener and returns once the node serves. Prints the first admin key once. */
@@ -140,8 +143,10 @@ public final class Node implements AutoCloseable {
                 redis.onHealth(inv::connected);
                 inv.start();
             }
-            LinkStore linkStore = new InvalidatingLinkStore(timed, redirects, changes == null ? InvalidatingLinkStore.Peers.NONE
-                    : (code, seq) -> changes.publish(code.value(), seq));
+            // the change feed replicas long-poll: woken by this node's writes, polling for other nodes' (raw store)
+            ChangeFeed feed = new ChangeFeed(stores.links(), java.time.Duration.ofMillis(250), 1024);
+            LinkStore linkStore = feed.signalling(new InvalidatingLinkStore(timed, redirects, changes == null
+                    ? InvalidatingLinkStore.Peers.NONE : (code, seq) -> changes.publish(code.value(), seq)));
             Links links = new Links(linkStore, new CodeGenerator(config.links().codeLength()),
                     new DomainBlocklist(config.links().blockedDomains()), clock);
             ApiKeys keys = new ApiKeys(stores.keys(), clock);
@@ -156,7 +161,7 @@ public final class Node implements AutoCloseable {
             Router router = new Router();
             BrowserSession sessions = config.server().ui() ? new BrowserSession() : null;
             Api api = new Api(links, stores.clicks(), keys, webhooks, timed, metrics::scrape, config.auth(), config.rateLimit(),
-                    publicUrl, stores.analytics(), sessions);
+                    publicUrl, stores.analytics(), sessions, feed);
             api.routes(router);
             if (redis != null) {
                 api.shareLimits(new RedisBuckets(redis)::tryConsume);
@@ -177,6 +182,7 @@ public final class Node implements AutoCloseable {
             router.add("GET", "/{code}", "Follow a short link", redirects::handle);
 
             registerMetrics(metrics, clickQueue, aggregator, redirects, api, webhooks, stores);
+            metrics.gauge("shortr.changes.waiting", "Change-feed reads waiting for a change (long polls)", feed, ChangeFeed::waiting);
 
             // HTTPS beside the cleartext listener: the same routes and fast path behind TLS; ACME's certificate
             // first once it exists (the files are watched like any other certificate's); h2 is offered in ALPN
@@ -217,7 +223,7 @@ public final class Node implements AutoCloseable {
             if (acme != null) {
                 acme.start(); // the first check orders at once when there is no certificate: the challenge route is up
             }
-            Node node = new Node(config, stores, metrics, aggregator, webhooks, server, port, tls, acme, redis, invalidations);
+            Node node = new Node(config, stores, metrics, aggregator, webhooks, server, port, tls, acme, redis, invalidations, feed);
             Thread.ofVirtual().name("cache-warm").start(() -> {
                 try {
                     redirects.warm();
@@ -439,6 +445,7 @@ public final class Node implements AutoCloseable {
         }
         try {
             log.info("shutting down: draining requests for up to {}", config.server().shutdownGrace());
+            feed.close(); // long polls answer now with what there is, instead of holding the drain up
             server.shutdown(config.server().shutdownGrace());
             closeQuietly(acme);
             closeQuietly(tls);

@@ -4,9 +4,12 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 
-/** What a key may do. {@code admin} implies every other scope. */
+/**
+ * What a key may do. {@code admin} implies every other scope. {@code replication} reads the change feed and the
+ * link snapshot (what an edge needs) and nothing else.
+ */
 public enum Scope {
-    LINKS_READ("links:read"), LINKS_WRITE("links:write"), STATS_READ("stats:read"), ADMIN("admin");
+    LINKS_READ("links:read"), LINKS_WRITE("links:write"), STATS_READ("stats:read"), REPLICATION("replication"), ADMIN("admin");
 
     private final String wire;
 
@@ -24,7 +27,7 @@ public enum Scope {
                 return sc;
             }
         }
-        throw new IllegalArgumentException("unknown scope '" + s + "'; expected links:read, links:write, stats:read or admin");
+        throw new IllegalArgumentException("unknown scope '" + s + "'; expected links:read, links:write, stats:read, replication or admin");
     }
 
     /** Parses a comma-separated list such as {@code links:read,links:write}. */

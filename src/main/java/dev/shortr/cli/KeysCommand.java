@@ -45,7 +45,7 @@ final class KeysCommand implements Callable<Integer> {
     int create(@Mixin StoreOptions store,
                @Option(names = "--name", required = true, paramLabel = "NAME", description = "What the key is for.") String name,
                @Option(names = "--scopes", required = true, split = ",", paramLabel = "SCOPE", converter = ScopeName.class,
-                       description = "Comma-separated: admin, links:read, links:write, stats:read.") Set<Scope> scopes)
+                       description = "Comma-separated: admin, links:read, links:write, stats:read, replication.") Set<Scope> scopes)
             throws Exception {
         withKeys(store, keys -> out().println(keys.mint(name, scopes).token()));
         return 0;

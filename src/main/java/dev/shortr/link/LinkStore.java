@@ -38,7 +38,16 @@ public interface LinkStore {
     /** The highest sequence number handed out so far (0 when none). */
     long lastSeq();
 
-    /** Changes with seq &gt; {@code after}, in order, at most {@code limit}. */
+    /**
+     * Changes with seq &gt; {@code after}, in order, at most {@code limit}. CREATED and UPDATED changes carry the
+     * link as it is now (so its {@code seq} may be later than the change's), or null once it has been deleted.
+     *
+     * <p>The feed is dense and read in order: seqs run 1, 2, 3, ... with no holes (a rolled-back write gives
+     * its number back), and no reader ever sees seq n + 1 while n is still uncommitted. Replicas rely on this to
+     * follow the feed with a single cursor ({@link ChangeFeed}); a store with concurrent writers must hand out
+     * seqs in commit order (one counter row updated in the writing transaction, say, not a free-running
+     * sequence).
+     */
     List<Change> changesAfter(long after, int limit);
 
     long count();
@@ -48,4 +57,33 @@ public interface LinkStore {
 
     /** Cheap liveness probe of the backing store, for {@code /readyz}. */
     void ping();
+
+    // Copying a whole store (shortr migrate). Every adapter implements these; the defaults are for decorators,
+    // which a copy never goes through.
+
+    /** Migration: the feed's rows as stored (seq &gt; {@code after}, in order, at most {@code limit}); no link is read. */
+    default List<Change.Row> changeRows(long after, int limit) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be copied; copy the store under it");
+    }
+
+    /**
+     * Migration: stores {@code links} exactly as given (id, code, seq, tags, timestamps), in one transaction,
+     * replacing a stored link with the same id, so a batch restored twice is restored once. A code that was
+     * deleted (see {@link #wasDeleted}) is not any more. Later inserts get ids above every id restored. Does not
+     * touch the change feed: restore its rows with {@link #restoreChanges}.
+     */
+    default void restoreLinks(List<Link> links) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be copied; copy the store under it");
+    }
+
+    /**
+     * Migration: appends change rows exactly as given, in one transaction. A row whose seq is stored already
+     * is skipped (so a batch restored twice is restored once); any other must be {@link #lastSeq} + 1, so the
+     * feed stays dense ({@link IllegalArgumentException} otherwise). A DELETED row makes its code
+     * {@linkplain #wasDeleted deleted} unless a link has that code. Later mutations get seqs above the last
+     * row, and later inserts ids above every row's link id.
+     */
+    default void restoreChanges(List<Change.Row> rows) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be copied; copy the store under it");
+    }
 }

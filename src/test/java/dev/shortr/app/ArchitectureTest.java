@@ -46,6 +46,7 @@ class ArchitectureTest {
             Map.entry("redis", List.of("dev.shortr.config.", "io.lettuce.", "io.github.bucket4j.", "org.slf4j.")),
             Map.entry("ui", List.of("dev.shortr.auth.", "dev.shortr.http.", "com.fasterxml.jackson.", "org.slf4j.")),
             Map.entry("cli", List.of("dev.shortr.", "picocli.", "com.fasterxml.jackson.", "org.slf4j.")),
+            Map.entry("migrate", List.of("dev.shortr.link.", "dev.shortr.auth.", "dev.shortr.visit.", "dev.shortr.analytics.")),
             Map.entry("app", List.of("dev.shortr.", "io.", "org.", "com.")));
 
     @Test

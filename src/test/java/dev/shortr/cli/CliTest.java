@@ -58,8 +58,8 @@ class CliTest {
 
     @ParameterizedTest(name = "[{index}] shortr {0}")
     @CsvSource(delimiter = '|', value = {
-            "''                                                   | missing command: serve, keys, links, visits, webhooks, version or completion (see 'shortr --help')",
-            "bogus                                                | unknown command 'bogus'; expected serve, keys, links, visits, webhooks, completion, version (see 'shortr --help')",
+            "''                                                   | missing command: serve, keys, links, visits, webhooks, changes, migrate, version or completion (see 'shortr --help')",
+            "bogus                                                | unknown command 'bogus'; expected serve, keys, links, visits, webhooks, changes, migrate, completion, version (see 'shortr --help')",
             "links                                                | missing subcommand: create, list, get, update, delete, stats or qr (see 'shortr links --help')",
             "links craete                                         | unknown command 'craete'; expected create, update, delete, get, list, qr, stats (see 'shortr links --help')",
             "links create                                         | Missing required parameter: 'URL' (see 'shortr links create --help')",
@@ -80,7 +80,7 @@ class CliTest {
             "webhooks create                                      | Missing required option: '--url=URL' (see 'shortr webhooks create --help')",
             "webhooks delete                                      | Missing required parameter: 'ID' (see 'shortr webhooks delete --help')",
             "webhooks deliveries wh_abc --limit many              | Invalid value for option '--limit': 'many' is not an int (see 'shortr webhooks deliveries --help')",
-            "keys create --name ci --scopes admin,root            | Invalid value for option '--scopes' (SCOPE): unknown scope 'root'; expected links:read, links:write, stats:read or admin (see 'shortr keys create --help')",
+            "keys create --name ci --scopes admin,root            | Invalid value for option '--scopes' (SCOPE): unknown scope 'root'; expected links:read, links:write, stats:read, replication or admin (see 'shortr keys create --help')",
     })
     void usageErrorsAreOneLineAndExitTwo(String args, String message) {
         Result r = run(Map.of(), args.isEmpty() ? new String[0] : args.split(" "));

@@ -492,6 +492,159 @@ public abstract class LinkStoreContract {
         }
     }
 
+    /**
+     * What a replica relies on: a reader following the feed by cursor while writers commit never sees seq n + 1
+     * before n (a store whose seqs commit out of order would make it skip n for good), nor a seq twice.
+     */
+    @Test
+    void aReaderFollowingTheFeedDuringWritesSeesEverySeqOnceInOrder() throws Exception {
+        int writers = 8;
+        int each = 40;
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<Long> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<?> reader = pool.submit(() -> {
+                long cursor = 0;
+                while (writing.get() || cursor < store().lastSeq()) {
+                    for (Change ch : store().changesAfter(cursor, 7)) {
+                        if (ch.seq() != cursor + 1) {
+                            throw new AssertionError("after " + cursor + " came " + ch.seq());
+                        }
+                        seen.add(ch.seq());
+                        cursor = ch.seq();
+                    }
+                }
+                return null;
+            });
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int writer = w;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        String c = "r" + writer + "n" + i;
+                        store().insert(link(c, "https://example.com/" + c));
+                        if (i % 2 == 0) {
+                            store().update(code(c), l -> l);
+                        }
+                        if (i % 3 == 0) {
+                            store().insertAll(List.of(link(c + "a", "https://example.com/a"), link(c + "b", "https://example.com/b")));
+                        }
+                        if (i % 4 == 0) {
+                            store().delete(code(c));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+            writing.set(false);
+            reader.get();
+        }
+        long last = store().lastSeq();
+        assertThat(seen).hasSize((int) last);
+        assertThat(seen.getLast()).isEqualTo(last);
+    }
+
+    // --- copying a store (shortr migrate) ---
+
+    private static Link stored(long id, String code, String target, long seq, List<String> tags) {
+        Link l = link(code, target, T0.plusSeconds(id), tags, "title " + code, "key" + id);
+        return new Link(id, l.code(), l.target(), RedirectType.PERMANENT_REDIRECT, 60, true, T0.plusSeconds(86_400), 5L, l.tags(),
+                l.title(), l.owner(), id % 2 == 0, l.createdAt(), l.updatedAt().plusMillis(seq), seq, id % 3 != 0);
+    }
+
+    private static Change.Row row(long seq, Change.Kind kind, String code, long linkId) {
+        return new Change.Row(seq, kind, code(code), linkId, T0.plusMillis(seq * 1000 + 7));
+    }
+
+    /** A history with a link updated twice, one deleted, one deleted and re-created, and one deleted for good. */
+    private static final List<Change.Row> ROWS = List.of(
+            row(1, Change.Kind.CREATED, "abc123", 3), row(2, Change.Kind.CREATED, "def456", 7),
+            row(3, Change.Kind.CREATED, "ghi789", 9), row(4, Change.Kind.UPDATED, "abc123", 3),
+            row(5, Change.Kind.DELETED, "ghi789", 9), row(6, Change.Kind.CREATED, "xyz000", 12),
+            row(7, Change.Kind.DELETED, "xyz000", 12), row(8, Change.Kind.DELETED, "def456", 7),
+            row(9, Change.Kind.CREATED, "def456", 11), row(10, Change.Kind.UPDATED, "abc123", 3));
+
+    private static final List<Link> LINKS = List.of(stored(3, "abc123", "https://example.com/a", 10, List.of("x", "y")),
+            stored(11, "def456", "https://example.com/d", 9, List.of()));
+
+    @Test
+    void restoredLinksAndChangesReadBackExactlyAsGiven() {
+        store().restoreLinks(LINKS);
+        store().restoreChanges(ROWS);
+
+        assertThat(store().find(code("abc123"))).contains(LINKS.get(0));
+        assertThat(store().find(code("def456"))).contains(LINKS.get(1));
+        assertThat(store().list(new LinkQuery(null, null, null, null, null, 0, 10, true)).items()).containsExactlyElementsOf(LINKS);
+        assertThat(store().count()).isEqualTo(2);
+        assertThat(store().changeRows(0, 100)).containsExactlyElementsOf(ROWS);
+        assertThat(store().changeRows(8, 1)).containsExactly(ROWS.get(8));
+        assertThat(store().lastSeq()).isEqualTo(10);
+        List<Change> feed = store().changesAfter(0, 100);
+        assertThat(feed).extracting(Change::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+        assertThat(feed.get(0).link()).isEqualTo(LINKS.get(0));
+        assertThat(feed.get(1).link()).as("the first def456 (id 7) is gone; the new one is another link").isNull();
+        assertThat(feed.get(8).link()).isEqualTo(LINKS.get(1));
+        assertThat(feed.get(2).at()).isEqualTo(ROWS.get(2).at());
+        assertThat(store().wasDeleted(code("ghi789"))).isTrue();
+        assertThat(store().wasDeleted(code("xyz000"))).isTrue();
+        assertThat(store().wasDeleted(code("def456"))).as("deleted, then taken again").isFalse();
+        assertThat(store().wasDeleted(code("abc123"))).isFalse();
+    }
+
+    @Test
+    void afterARestoreNewLinksGetFreshIdsAndTheNextSeq() {
+        store().restoreLinks(LINKS);
+        store().restoreChanges(ROWS);
+
+        Link fresh = inserted(link("new001", "https://example.com/new"));
+
+        assertThat(fresh.id()).as("above every id restored, 12 (a deleted link's) included").isGreaterThan(12);
+        assertThat(fresh.seq()).isEqualTo(11);
+        assertThat(store().update(code("abc123"), l -> l).orElseThrow().seq()).isEqualTo(12);
+        assertThat(inserted(link("ghi789", "https://example.com/again")).seq()).isEqualTo(13);
+        assertThat(store().wasDeleted(code("ghi789"))).isFalse();
+    }
+
+    @Test
+    void restoringTheSameBatchesAgainChangesNothing() {
+        store().restoreLinks(LINKS);
+        store().restoreChanges(ROWS.subList(0, 6));
+        store().restoreChanges(ROWS.subList(3, 10)); // overlaps: 4..6 are there already
+        store().restoreLinks(LINKS);
+        store().restoreChanges(ROWS);
+
+        assertThat(store().changeRows(0, 100)).containsExactlyElementsOf(ROWS);
+        assertThat(store().list(new LinkQuery(null, null, null, null, null, 0, 10, true)).items()).containsExactlyElementsOf(LINKS);
+    }
+
+    @Test
+    void aRestoreThatWouldLeaveAHoleInTheFeedIsRefusedWhole() {
+        store().restoreChanges(ROWS.subList(0, 3));
+
+        assertThatThrownBy(() -> store().restoreChanges(List.of(ROWS.get(3), ROWS.get(5))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hole");
+        assertThat(store().lastSeq()).isEqualTo(3);
+        assertThat(store().changeRows(0, 100)).hasSize(3);
+    }
+
+    @Test
+    void restoringALinkReplacesWhatHeldItsIdOrItsCode() {
+        store().restoreLinks(LINKS);
+        Link moved = stored(3, "abc999", "https://example.com/moved", 10, List.of("z"));
+        Link taken = stored(20, "def456", "https://example.com/taken", 11, List.of());
+
+        store().restoreLinks(List.of(moved, taken));
+
+        assertThat(store().find(code("abc123"))).isEmpty();
+        assertThat(store().find(code("abc999"))).contains(moved);
+        assertThat(store().find(code("def456"))).contains(taken);
+        assertThat(store().count()).isEqualTo(2);
+        assertThat(store().list(LinkQuery.all(10)).items()).containsExactly(taken, moved);
+    }
+
     @Test
     void pingAnswersWhenHealthy() {
         store().ping();

@@ -173,6 +173,57 @@ public final class MemoryLinkStore implements LinkStore {
     public void ping() {
     }
 
+    @Override
+    public synchronized List<Change.Row> changeRows(long after, int limit) {
+        List<Change.Row> out = new ArrayList<>();
+        for (int i = (int) Math.max(0, after); i < changes.size() && out.size() < limit; i++) {
+            Entry e = changes.get(i);
+            out.add(new Change.Row(e.seq(), e.kind(), e.code(), e.linkId(), e.at()));
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void restoreLinks(List<Link> links) {
+        for (Link l : links) {
+            Link stored = millis(l);
+            Link old = byId.put(stored.id(), stored);
+            if (old != null && !old.code().equals(stored.code())) {
+                byCode.remove(old.code());
+            }
+            Link taken = byCode.put(stored.code(), stored);
+            if (taken != null && taken.id() != stored.id()) {
+                byId.remove(taken.id()); // the SQL stores' unique code replaces the row that held it the same way
+            }
+            deleted.remove(stored.code());
+            lastId = Math.max(lastId, stored.id());
+        }
+    }
+
+    @Override
+    public synchronized void restoreChanges(List<Change.Row> rows) {
+        int size = changes.size();
+        for (Change.Row r : rows) {
+            if (r.seq() <= size) {
+                continue;
+            }
+            if (r.seq() != size + 1) {
+                throw new IllegalArgumentException("restoring seq " + r.seq() + " after " + size + " would leave a hole in the feed");
+            }
+            size++;
+        }
+        for (Change.Row r : rows) {
+            if (r.seq() <= changes.size()) {
+                continue;
+            }
+            changes.add(new Entry(r.seq(), r.kind(), r.code(), r.linkId(), trim(r.at())));
+            if (r.kind() == Change.Kind.DELETED && !byCode.containsKey(r.code())) {
+                deleted.add(r.code());
+            }
+            lastId = Math.max(lastId, r.linkId());
+        }
+    }
+
     private long append(Change.Kind kind, ShortCode code, long linkId) {
         long seq = changes.size() + 1L;
         changes.add(new Entry(seq, kind, code, linkId, clock.instant().truncatedTo(ChronoUnit.MILLIS)));

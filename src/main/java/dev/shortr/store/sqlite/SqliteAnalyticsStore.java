@@ -326,6 +326,34 @@ public final class SqliteAnalyticsStore implements AnalyticsStore {
         });
     }
 
+    @Override
+    public void exportRows(long afterLinkId, long lastLinkId, Consumer<dev.shortr.analytics.AnalyticsRow> sink) {
+        db.read("analytics rows of links " + afterLinkId + ".." + lastLinkId, s -> {
+            AnalyticsRestore.export(s, afterLinkId, lastLinkId, sink);
+            return null;
+        });
+    }
+
+    @Override
+    public List<dev.shortr.analytics.AnalyticsRow.Chunk> chunksAfter(long afterId, int limit) {
+        return limit <= 0 ? List.of() : db.read("visit chunks after " + afterId, s -> AnalyticsRestore.chunks(s, afterId, limit));
+    }
+
+    @Override
+    public long lastChunkId() {
+        return db.read("last visit chunk", s -> s.single("SELECT coalesce(max(id), 0) FROM visit_chunks"));
+    }
+
+    @Override
+    public void restore(List<? extends dev.shortr.analytics.AnalyticsRow> rows) {
+        if (!rows.isEmpty()) {
+            db.write("restore " + rows.size() + " analytics rows", s -> {
+                AnalyticsRestore.restore(s, rows);
+                return null;
+            });
+        }
+    }
+
     private static String json(Collection<Long> ids) {
         return ids.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]"));
     }

@@ -214,4 +214,32 @@ public final class SqliteLinkStore implements LinkStore {
     public void ping() {
         db.ping();
     }
+
+    @Override
+    public List<Change.Row> changeRows(long after, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return db.read("change rows after " + after, s -> LinkRestore.rows(s, after, limit));
+    }
+
+    @Override
+    public void restoreLinks(List<Link> links) {
+        if (!links.isEmpty()) {
+            db.write("restore " + links.size() + " links", s -> {
+                new LinkRestore(s).links(links);
+                return null;
+            });
+        }
+    }
+
+    @Override
+    public void restoreChanges(List<Change.Row> rows) {
+        if (!rows.isEmpty()) {
+            db.write("restore " + rows.size() + " changes", s -> {
+                new LinkRestore(s).changes(rows);
+                return null;
+            });
+        }
+    }
 }

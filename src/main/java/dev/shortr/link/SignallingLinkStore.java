@@ -1,0 +1,100 @@
+package dev.shortr.link;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * A {@link LinkStore} that runs {@code committed} after every mutation that appended to the change feed (the
+ * delegate's writes are durable on return, so a woken reader finds them). See {@link ChangeFeed#signalling}.
+ */
+final class SignallingLinkStore implements LinkStore {
+    private final LinkStore delegate;
+    private final Runnable committed;
+
+    SignallingLinkStore(LinkStore delegate, Runnable committed) {
+        this.delegate = delegate;
+        this.committed = committed;
+    }
+
+    @Override
+    public Insert insert(Link draft) {
+        Insert r = delegate.insert(draft);
+        if (r instanceof Insert.Inserted) {
+            committed.run();
+        }
+        return r;
+    }
+
+    @Override
+    public List<Insert> insertAll(List<Link> drafts) {
+        List<Insert> r = delegate.insertAll(drafts);
+        if (r.stream().anyMatch(i -> i instanceof Insert.Inserted)) {
+            committed.run();
+        }
+        return r;
+    }
+
+    @Override
+    public Optional<Link> update(ShortCode code, UnaryOperator<Link> change) {
+        Optional<Link> r = delegate.update(code, change);
+        r.ifPresent(l -> committed.run());
+        return r;
+    }
+
+    @Override
+    public boolean delete(ShortCode code) {
+        boolean r = delegate.delete(code);
+        if (r) {
+            committed.run();
+        }
+        return r;
+    }
+
+    @Override
+    public Optional<Link> find(ShortCode code) {
+        return delegate.find(code);
+    }
+
+    @Override
+    public boolean wasDeleted(ShortCode code) {
+        return delegate.wasDeleted(code);
+    }
+
+    @Override
+    public Page<Link> list(LinkQuery query) {
+        return delegate.list(query);
+    }
+
+    @Override
+    public Optional<Link> findByTarget(String owner, String target) {
+        return delegate.findByTarget(owner, target);
+    }
+
+    @Override
+    public long lastSeq() {
+        return delegate.lastSeq();
+    }
+
+    @Override
+    public List<Change> changesAfter(long after, int limit) {
+        return delegate.changesAfter(after, limit);
+    }
+
+    @Override
+    public long count() {
+        return delegate.count();
+    }
+
+    @Override
+    public Map<Long, ShortCode> codes(Collection<Long> ids) {
+        return delegate.codes(ids);
+    }
+
+    @Override
+    public void ping() {
+        delegate.ping();
+    }
+}
