@@ -16,6 +16,7 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * A PostgreSQL server shared by any number of nodes: a HikariCP pool of at most {@code store.poolSize}
@@ -71,24 +72,35 @@ public final class PostgresDatabase implements AutoCloseable {
         h.addDataSourceProperty("reWriteBatchedInserts", "true");
         h.addDataSourceProperty("options", "-c statement_timeout=" + statementMs + " -c lock_timeout=" + statementMs
                 + " -c idle_in_transaction_session_timeout=" + Math.max(60_000, 2 * statementMs));
-        HikariDataSource pool;
+        migrate(url, h.getPassword(), where);
         try {
-            pool = new HikariDataSource(h);
+            return new PostgresDatabase(new HikariDataSource(h), where, config.groupCommitMax());
         } catch (HikariPool.PoolInitializationException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new StoreException("postgres: cannot connect to " + where + ": " + cause.getMessage(), e);
         }
+    }
+
+    /**
+     * Migrates on connections of its own, not the pool's: Flyway holds one for its lock while it migrates on another
+     * (a pool of one would wait for itself), and a migration may run longer than any request should.
+     */
+    private static void migrate(PostgresUrl url, String password, String where) {
+        PGSimpleDataSource direct = new PGSimpleDataSource();
+        direct.setURL(url.jdbcUrl());
+        direct.setUser(url.user());
+        direct.setPassword(password);
+        direct.setApplicationName("shortr-migrate");
         try {
             Flyway.configure(PostgresDatabase.class.getClassLoader())
-                    .dataSource(pool)
+                    .dataSource(direct)
                     .locations("classpath:db/migration/postgres")
                     .load()
                     .migrate();
         } catch (FlywayException e) {
-            pool.close();
-            throw new StoreException("postgres: migrating " + where + " failed: " + e.getMessage(), e);
+            String why = e.getCause() instanceof SQLException sql ? sql.getMessage() : e.getMessage();
+            throw new StoreException("postgres: cannot connect to or migrate " + where + ": " + why, e);
         }
-        return new PostgresDatabase(pool, where, config.groupCommitMax());
     }
 
     private static String password(StoreConfig config, PostgresUrl url, String where) {
@@ -133,7 +145,7 @@ public final class PostgresDatabase implements AutoCloseable {
                     throw e;
                 }
             } catch (SQLException e) {
-                if (attempt < ATTEMPTS && RETRYABLE.contains(e.getSQLState())) {
+                if (attempt < ATTEMPTS && e.getSQLState() != null && RETRYABLE.contains(e.getSQLState())) {
                     continue;
                 }
                 throw failure(what, e);
