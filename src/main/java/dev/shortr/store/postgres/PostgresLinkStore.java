@@ -30,7 +30,7 @@ public final class PostgresLinkStore implements LinkStore, AutoCloseable {
             + "AND md5(l.target) = md5(?) AND l.target = ? ORDER BY l.id DESC LIMIT 1";
     static final String BY_TARGET_ANONYMOUS = "SELECT " + LinkRows.COLUMNS + " FROM links l WHERE l.owner IS NULL "
             + "AND md5(l.target) = md5(?) AND l.target = ? ORDER BY l.id DESC LIMIT 1";
-    private static final String CHANGES = "SELECT c.seq, c.kind, c.code, c.at, " + LinkRows.COLUMNS
+    static final String CHANGES = "SELECT c.seq, c.kind, c.code, c.at, " + LinkRows.COLUMNS
             + " FROM changes c LEFT JOIN links l ON l.id = c.link_id AND c.kind <> 'DELETED'"
             + " WHERE c.seq > ? ORDER BY c.seq LIMIT ?";
 
@@ -92,6 +92,32 @@ public final class PostgresLinkStore implements LinkStore, AutoCloseable {
 
     @Override
     public Page<Link> list(LinkQuery q) {
+        Listing listing = listing(q);
+        return db.read("list links", c -> {
+            try (PreparedStatement list = c.prepareStatement(listing.sql())) {
+                for (int i = 0; i < listing.params().size(); i++) {
+                    list.setObject(i + 1, listing.params().get(i));
+                }
+                List<Link> items = new ArrayList<>(q.limit());
+                boolean more = false;
+                try (ResultSet rs = list.executeQuery()) {
+                    while (rs.next()) {
+                        if (items.size() == q.limit()) {
+                            more = true;
+                            break;
+                        }
+                        items.add(LinkRows.link(rs, 0));
+                    }
+                }
+                return new Page<>(items, more ? items.getLast().id() : 0);
+            }
+        });
+    }
+
+    /** The statement a listing runs, and its parameters: one of at most 2^7 shapes, each with an index to use. */
+    record Listing(String sql, List<Object> params) {}
+
+    static Listing listing(LinkQuery q) {
         StringBuilder sql = new StringBuilder("SELECT ").append(LinkRows.COLUMNS).append(" FROM links l WHERE true");
         List<Object> params = new ArrayList<>();
         if (q.afterId() > 0) {
@@ -125,25 +151,7 @@ public final class PostgresLinkStore implements LinkStore, AutoCloseable {
         // one row more than asked tells whether there is a next page, so the last page says 0
         sql.append(q.oldestFirst() ? " ORDER BY l.id ASC LIMIT ?" : " ORDER BY l.id DESC LIMIT ?");
         params.add(q.limit() + 1);
-        return db.read("list links", c -> {
-            try (PreparedStatement list = c.prepareStatement(sql.toString())) {
-                for (int i = 0; i < params.size(); i++) {
-                    list.setObject(i + 1, params.get(i));
-                }
-                List<Link> items = new ArrayList<>(q.limit());
-                boolean more = false;
-                try (ResultSet rs = list.executeQuery()) {
-                    while (rs.next()) {
-                        if (items.size() == q.limit()) {
-                            more = true;
-                            break;
-                        }
-                        items.add(LinkRows.link(rs, 0));
-                    }
-                }
-                return new Page<>(items, more ? items.getLast().id() : 0);
-            }
-        });
+        return new Listing(sql.toString(), params);
     }
 
     @Override
