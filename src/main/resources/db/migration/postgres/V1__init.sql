@@ -26,7 +26,6 @@ CREATE TABLE links (
     disabled      boolean  NOT NULL DEFAULT false,
     created_at    bigint   NOT NULL,
     updated_at    bigint   NOT NULL,
-    seq           bigint   NOT NULL,
     -- false counts the link's clicks but records nothing about its visitors
     track         boolean  NOT NULL DEFAULT true
 );
@@ -50,12 +49,20 @@ CREATE TABLE link_tags (
 CREATE INDEX link_tags_tag ON link_tags (tag, link_id);
 
 -- The change feed. Its one counter row hands out seq numbers: every mutation increments it as its last write,
--- so the row lock orders commits, and seq N+1 can only commit after N has (see PostgresLinkStore).
-CREATE TABLE link_seq (
+-- so the row lock orders commits, and seq N+1 can only commit after N has (see LinkWrites).
+CREATE TABLE change_counter (
     one boolean PRIMARY KEY DEFAULT true CHECK (one),
     n   bigint  NOT NULL
 );
-INSERT INTO link_seq (one, n) VALUES (true, 0);
+INSERT INTO change_counter (one, n) VALUES (true, 0);
+
+-- Each link's seq (that of its last change), beside the link rather than in it: the number is known only at the
+-- end of the transaction that inserts the link, and writing it into the new links row would store that row twice,
+-- with an entry in each of its eight indexes (three of them trigram GIN) for both versions.
+CREATE TABLE link_seqs (
+    link_id bigint PRIMARY KEY,
+    seq     bigint NOT NULL
+);
 
 -- link_id has no foreign key on purpose: a DELETED change outlives its link.
 CREATE TABLE changes (

@@ -19,7 +19,8 @@ import java.util.Locale;
 final class LinkRows {
     /** The columns {@link #link} reads, in order; 17 of them, the 16th being the tags as an array. */
     static final String COLUMNS = "l.id, l.code, l.target, l.host, l.redirect, l.cache_seconds, l.forward_query, "
-            + "l.expires_at, l.max_clicks, l.title, l.owner, l.disabled, l.created_at, l.updated_at, l.seq, "
+            + "l.expires_at, l.max_clicks, l.title, l.owner, l.disabled, l.created_at, l.updated_at, "
+            + "(SELECT v.seq FROM link_seqs v WHERE v.link_id = l.id), "
             + "ARRAY(SELECT t.tag FROM link_tags t WHERE t.link_id = l.id ORDER BY t.position), l.track";
     static final int COLUMN_COUNT = 17;
 

@@ -23,7 +23,7 @@ import java.util.function.UnaryOperator;
  * <p><b>The change feed.</b> A reader of {@code changesAfter(seq)} must never see seq N+1 and later find N appear,
  * across concurrent transactions and nodes. A sequence cannot promise that: numbers are handed out at once but
  * commit in any order (and a rolled-back transaction leaves a gap). So every mutation takes its numbers from the
- * one row of {@code link_seq} ({@code UPDATE link_seq SET n = n + k RETURNING n}) as its <em>last</em> lock, just
+ * one row of {@code change_counter} ({@code UPDATE change_counter SET n = n + k RETURNING n}) as its <em>last</em> lock, just
  * before COMMIT. The row lock is held until the commit is complete: the next mutation's UPDATE waits for it, then
  * reads the committed n. Numbers are therefore handed out in commit order, a rollback gives its numbers back, and
  * a snapshot that sees N+1 committed sees N too (N's transaction had finished before N+1's could lock the row).
@@ -32,9 +32,9 @@ import java.util.function.UnaryOperator;
  * a mutation needs, also means no two mutations can deadlock over it.
  */
 final class LinkWrites {
-    private static final String INSERT_ALL = "INSERT INTO links (code, " + LinkRows.FIELDS + ", seq) "
+    private static final String INSERT_ALL = "INSERT INTO links (code, " + LinkRows.FIELDS + ") "
             + "SELECT u.code, u.target, u.host, u.redirect, u.cache_seconds, u.forward_query, u.expires_at, u.max_clicks, "
-            + "u.title, u.title_folded, u.owner, u.disabled, u.created_at, u.updated_at, u.track, 0 "
+            + "u.title, u.title_folded, u.owner, u.disabled, u.created_at, u.updated_at, u.track "
             + "FROM unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::int[], ?::boolean[], ?::bigint[], ?::bigint[], "
             + "?::text[], ?::text[], ?::text[], ?::boolean[], ?::bigint[], ?::bigint[], ?::boolean[]) WITH ORDINALITY "
             + "AS u(code, target, host, redirect, cache_seconds, forward_query, expires_at, max_clicks, title, title_folded, "
@@ -44,23 +44,24 @@ final class LinkWrites {
     private static final String TAG_ALL = "INSERT INTO link_tags (link_id, position, tag) "
             + "SELECT * FROM unnest(?::bigint[], ?::int[], ?::text[])";
     private static final String UNDELETE_ALL = "DELETE FROM deleted_codes WHERE code = ANY (?::text[])";
-    /** Numbers the created links in order, records their changes, and stamps their seq: the counter goes last. */
-    private static final String CREATED = "WITH a AS (SELECT ?::bigint[] AS ids, ?::text[] AS codes), "
-            + "s AS (UPDATE link_seq SET n = n + (SELECT cardinality(ids) FROM a) RETURNING n), "
-            + "u AS (SELECT t.id, t.code, s.n - cardinality(a.ids) + t.ord AS seq "
-            + "FROM a, s, unnest(a.ids, a.codes) WITH ORDINALITY AS t(id, code, ord)), "
-            + "c AS (INSERT INTO changes (seq, kind, code, link_id, at) SELECT u.seq, 'CREATED', u.code, u.id, ? FROM u) "
-            + "UPDATE links l SET seq = u.seq FROM u WHERE l.id = u.id RETURNING l.id, l.seq";
-    private static final String UPDATE = "WITH s AS (UPDATE link_seq SET n = n + 1 RETURNING n), "
-            + "c AS (INSERT INTO changes (seq, kind, code, link_id, at) SELECT s.n, 'UPDATED', ?, ?, ? FROM s) "
-            + "UPDATE links SET (" + LinkRows.FIELDS + ", seq) = (" + "?, ".repeat(LinkRows.FIELD_COUNT)
-            + "(SELECT n FROM s)) WHERE id = ? RETURNING seq";
-    private static final String DELETED = "WITH s AS (UPDATE link_seq SET n = n + 1 RETURNING n) "
+    /** Numbers the created links in order (the counter goes last), records their changes and each link's seq. */
+    private static final String CREATED = "WITH s AS (UPDATE change_counter SET n = n + cardinality(?::bigint[]) "
+            + "RETURNING n - cardinality(?::bigint[]) AS base), "
+            + "t AS (SELECT s.base + t.ord AS seq, t.id, t.code FROM s, unnest(?::bigint[], ?::text[]) WITH ORDINALITY AS t(id, code, ord)), "
+            + "c AS (INSERT INTO changes (seq, kind, code, link_id, at) SELECT t.seq, 'CREATED', t.code, t.id, ? FROM t) "
+            + "INSERT INTO link_seqs (link_id, seq) SELECT t.id, t.seq FROM t RETURNING link_id, seq";
+    /** The link's row is locked already (FOR NO KEY UPDATE), so taking the counter here is still the last lock. */
+    private static final String UPDATE = "WITH s AS (UPDATE change_counter SET n = n + 1 RETURNING n), "
+            + "c AS (INSERT INTO changes (seq, kind, code, link_id, at) SELECT s.n, 'UPDATED', ?, ?, ? FROM s), "
+            + "f AS (UPDATE links SET (" + LinkRows.FIELDS + ") = (" + "?, ".repeat(LinkRows.FIELD_COUNT - 1) + "?) WHERE id = ?) "
+            + "UPDATE link_seqs SET seq = (SELECT n FROM s) WHERE link_id = ? RETURNING seq";
+    private static final String DELETED = "WITH s AS (UPDATE change_counter SET n = n + 1 RETURNING n) "
             + "INSERT INTO changes (seq, kind, code, link_id, at) SELECT s.n, 'DELETED', ?, ?, ? FROM s RETURNING seq";
     private static final String UNTAG = "DELETE FROM link_tags WHERE link_id = ?";
     private static final String DELETE = "DELETE FROM links WHERE code = ? RETURNING id";
-    /** A deleted link's clicks and analytics go with it (its raw visits expire with the visit retention). */
+    /** A deleted link's seq, clicks and analytics go with it (its raw visits expire with the visit retention). */
     private static final String FORGET = "WITH k AS (SELECT ?::bigint AS id), "
+            + "v AS (DELETE FROM link_seqs x USING k WHERE x.link_id = k.id), "
             + "a AS (DELETE FROM click_days x USING k WHERE x.link_id = k.id), "
             + "b AS (DELETE FROM click_hours x USING k WHERE x.link_id = k.id), "
             + "c AS (DELETE FROM click_dims x USING k WHERE x.link_id = k.id), "
@@ -195,8 +196,10 @@ final class LinkWrites {
         Map<Long, Long> seqs = new HashMap<>();
         try (PreparedStatement created = c.prepareStatement(CREATED)) {
             created.setObject(1, linkIds);
-            created.setObject(2, codes);
-            created.setLong(3, clock.millis());
+            created.setObject(2, linkIds);
+            created.setObject(3, linkIds);
+            created.setObject(4, codes);
+            created.setLong(5, clock.millis());
             try (ResultSet rs = created.executeQuery()) {
                 while (rs.next()) {
                     seqs.put(rs.getLong(1), rs.getLong(2));
@@ -226,6 +229,7 @@ final class LinkWrites {
             update.setLong(3, clock.millis());
             LinkRows.bind(update, 4, next);
             update.setLong(4 + LinkRows.FIELD_COUNT, current.id());
+            update.setLong(5 + LinkRows.FIELD_COUNT, current.id());
             try (ResultSet rs = update.executeQuery()) {
                 rs.next();
                 seq = rs.getLong(1);

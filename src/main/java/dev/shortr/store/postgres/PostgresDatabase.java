@@ -70,13 +70,8 @@ public final class PostgresDatabase implements AutoCloseable {
         // a server that stops answering (a partition) must not hold a caller forever either
         h.addDataSourceProperty("socketTimeout", Long.toString(statementMs / 1000 + 30));
         h.addDataSourceProperty("reWriteBatchedInserts", "true");
-        // plan_cache_mode: a server-side prepared statement would otherwise switch to a generic plan after five runs,
-        // and the generic plan of the listing walks the primary key backwards for any search term or owner, rare or
-        // not (every row, for a term found nowhere). Planned with its values, each run picks the right index; the
-        // parse is still reused.
         h.addDataSourceProperty("options", "-c statement_timeout=" + statementMs + " -c lock_timeout=" + statementMs
-                + " -c idle_in_transaction_session_timeout=" + Math.max(60_000, 2 * statementMs)
-                + " -c plan_cache_mode=force_custom_plan");
+                + " -c idle_in_transaction_session_timeout=" + Math.max(60_000, 2 * statementMs));
         migrate(url, h.getPassword(), where);
         try {
             return new PostgresDatabase(new HikariDataSource(h), where, config.groupCommitMax());

@@ -95,6 +95,7 @@ public final class PostgresLinkStore implements LinkStore, AutoCloseable {
         Listing listing = listing(q);
         return db.read("list links", c -> {
             try (PreparedStatement list = c.prepareStatement(listing.sql())) {
+                planWithValues(list);
                 for (int i = 0; i < listing.params().size(); i++) {
                     list.setObject(i + 1, listing.params().get(i));
                 }
@@ -112,6 +113,17 @@ public final class PostgresLinkStore implements LinkStore, AutoCloseable {
                 return new Page<>(items, more ? items.getLast().id() : 0);
             }
         });
+    }
+
+    /**
+     * Has the server plan {@code listing} with its values every time. A statement pgjdbc has prepared on the server
+     * (from its fifth run) may get PostgreSQL's generic plan, and the generic plan of a listing walks the primary key
+     * backwards whatever the owner or search term: every row, for a term found nowhere, where the plan for the value
+     * takes its trigram or owner index. An unnamed statement is planned for the values it is bound to; a listing
+     * costs that planning (a fraction of a millisecond), the statements on hot paths keep their cached plans.
+     */
+    static void planWithValues(PreparedStatement listing) throws java.sql.SQLException {
+        listing.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
     }
 
     /** The statement a listing runs, and its parameters: one of at most 2^7 shapes, each with an index to use. */
@@ -175,7 +187,7 @@ public final class PostgresLinkStore implements LinkStore, AutoCloseable {
     @Override
     public long lastSeq() {
         return db.read("last seq", c -> {
-            try (PreparedStatement q = c.prepareStatement("SELECT n FROM link_seq"); ResultSet rs = q.executeQuery()) {
+            try (PreparedStatement q = c.prepareStatement("SELECT n FROM change_counter"); ResultSet rs = q.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
             }

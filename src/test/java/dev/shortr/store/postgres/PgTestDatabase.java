@@ -138,10 +138,10 @@ public final class PgTestDatabase implements BeforeAllCallback, AfterAllCallback
         database(); // migrated first
         List<String> tables = new ArrayList<>();
         for (List<Object> row : rows("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                + "AND tablename NOT IN ('flyway_schema_history', 'link_seq')")) {
+                + "AND tablename NOT IN ('flyway_schema_history', 'change_counter')")) {
             tables.add((String) row.getFirst());
         }
-        execute("TRUNCATE " + String.join(", ", tables) + " RESTART IDENTITY CASCADE", "UPDATE link_seq SET n = 0");
+        execute("TRUNCATE " + String.join(", ", tables) + " RESTART IDENTITY CASCADE", "UPDATE change_counter SET n = 0");
     }
 
     /** Runs statements on a connection of its own, outside the store's pool. */

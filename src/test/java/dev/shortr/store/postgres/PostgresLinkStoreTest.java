@@ -68,7 +68,7 @@ class PostgresLinkStoreTest extends LinkStoreContract {
     void anAcknowledgedCreateIsCommittedForEveryConnection() throws Exception {
         Link abc = inserted(link("abc123", "https://example.com/a"));
 
-        try (Connection other = pg.connect(); PreparedStatement q = other.prepareStatement("SELECT id, seq FROM links WHERE code = ?")) {
+        try (Connection other = pg.connect(); PreparedStatement q = other.prepareStatement("SELECT l.id, v.seq FROM links l JOIN link_seqs v ON v.link_id = l.id WHERE l.code = ?")) {
             q.setString(1, "abc123");
             try (ResultSet rs = q.executeQuery()) {
                 assertThat(rs.next()).as("visible outside the store's pool as soon as insert returned").isTrue();

@@ -2,9 +2,11 @@ package dev.shortr.store.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shortr.config.StoreConfig;
 import dev.shortr.link.LinkQuery;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,21 +49,22 @@ class PostgresQueryPlansTest {
         pg.execute("SET synchronous_commit = off",
                 // owners: a tenth anonymous, ten links of 'solo', the rest spread over 50 keys; a title on every third
                 "INSERT INTO links (code, target, host, redirect, forward_query, title, title_folded, owner, disabled, created_at, "
-                        + "updated_at, seq, track) "
+                        + "updated_at, track) "
                         + "SELECT left(md5(g::text), 4) || g, 'https://' || h || '/p/' || g, h, 302, false, "
                         + "CASE WHEN g % 3 = 0 THEN 'Title ' || g END, CASE WHEN g % 3 = 0 THEN 'title ' || g END, "
                         + "CASE WHEN g % 10 = 0 THEN NULL WHEN g % 100000 = 1 THEN 'solo' ELSE 'key' || (g % 50) END, false, "
-                        + T0 + " + g * 60000::bigint, " + T0 + " + g * 60000::bigint, g, true "
+                        + T0 + " + g * 60000::bigint, " + T0 + " + g * 60000::bigint, true "
                         + "FROM generate_series(1, " + LINKS + ") g, "
                         + "LATERAL (SELECT (ARRAY['example.com', 'shop.example', 'news.example', 'docs.example'])[1 + g % 4] AS h) x",
                 // 25 common tags of 10,000 links each, and 'rare' on ten
                 "INSERT INTO link_tags (link_id, position, tag) SELECT id, 0, 'tag' || (id % 100 / 4) FROM links WHERE id % 4 = 0",
                 "INSERT INTO link_tags (link_id, position, tag) SELECT id, 1, 'rare' FROM links WHERE id % 100000 = 50000",
                 "INSERT INTO changes (seq, kind, code, link_id, at) SELECT id, 'CREATED', code, id, created_at FROM links",
-                "UPDATE link_seq SET n = " + LINKS);
+                "INSERT INTO link_seqs (link_id, seq) SELECT id, id FROM links",
+                "UPDATE change_counter SET n = " + LINKS);
         List<String> build = new ArrayList<>(List.of("SET maintenance_work_mem = '256MB'"));
         build.addAll(rebuild);
-        build.addAll(List.of("ANALYZE links", "ANALYZE link_tags", "ANALYZE changes"));
+        build.addAll(List.of("ANALYZE links", "ANALYZE link_tags", "ANALYZE changes", "ANALYZE link_seqs"));
         pg.execute(build.toArray(String[]::new));
     }
 
@@ -105,15 +108,62 @@ class PostgresQueryPlansTest {
     void theDataIsThere() {
         assertThat(pg.single("SELECT count(*) FROM links")).isEqualTo(LINKS);
         assertThat(pg.single("SELECT count(*) FROM link_tags WHERE tag = 'rare'")).isEqualTo(10);
-        assertThat(pg.rows("SHOW plan_cache_mode").getFirst().getFirst()).as("a connection of our own has the server's default")
-                .isEqualTo("auto");
-        String mode = pg.database().read("show", c -> {
-            try (var s = c.prepareStatement("SHOW plan_cache_mode"); var rs = s.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
+    }
+
+    /**
+     * pgjdbc prepares a statement on the server from its fifth run on a connection, and PostgreSQL may then give it
+     * a generic plan, one for any value: for a search that is a walk of the whole primary key. The listing must stay
+     * an unnamed statement, planned for its values, however often one connection runs it.
+     */
+    @Test
+    void aListingRunOftenIsNeverPreparedForAnyValue() throws Exception {
+        LinkQuery rare = new LinkQuery(null, null, "12345", null, null, 0, 50);
+        PostgresLinkStore.Listing listing = PostgresLinkStore.listing(rare);
+        try (java.sql.Connection own = pg.connect(); var s = own.createStatement()) {
+            s.execute("SET plan_cache_mode = force_generic_plan");
+            s.execute("PREPARE listing AS " + numbered(listing.sql()));
+            try (var rs = s.executeQuery("EXECUTE listing ('%12345%', '%12345%', '%12345%', 51)")) {
+                assertThat(rs.next()).isTrue();
             }
-        });
-        assertThat(mode).as("the store's connections plan each run with its values").isEqualTo("force_custom_plan");
+            StringBuilder generic = new StringBuilder();
+            try (var rs = s.executeQuery("EXPLAIN EXECUTE listing ('%12345%', '%12345%', '%12345%', 51)")) {
+                while (rs.next()) {
+                    generic.append(rs.getString(1)).append('\n');
+                }
+            }
+            assertThat(generic).as("the generic plan: why the listing is planned for its values")
+                    .contains("Index Scan Backward using links_pkey").doesNotContain("trgm");
+        }
+
+        StoreConfig c = pg.config();
+        StoreConfig one = new StoreConfig(c.url(), c.dataDir(), 2, 512, null, 1, Duration.ofSeconds(2), Duration.ofSeconds(30));
+        try (PostgresDatabase db = PostgresDatabase.open(one); PostgresLinkStore store = new PostgresLinkStore(db)) {
+            for (int run = 1; run <= 12; run++) {
+                assertThat(store.list(rare).items()).isNotEmpty();
+            }
+            long prepared = db.read("prepared listings", conn -> {
+                try (var q = conn.prepareStatement("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%FROM links l WHERE true%'");
+                     var rs = q.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            });
+            assertThat(prepared).as("listings prepared on the server by the one connection that ran it 12 times").isZero();
+        }
+    }
+
+    /** {@code ?} placeholders as {@code $1, $2, ...}, for PREPARE. */
+    private static String numbered(String sql) {
+        StringBuilder out = new StringBuilder();
+        int n = 0;
+        for (char ch : sql.toCharArray()) {
+            if (ch == '?') {
+                out.append('$').append(++n);
+            } else {
+                out.append(ch);
+            }
+        }
+        return out.toString();
     }
 
     @Test
@@ -187,7 +237,7 @@ class PostgresQueryPlansTest {
     @Test
     void pointLookupsUseTheirIndexes() {
         String byCode = plan(LinkRows.FIND, List.of("c4ca1"));
-        assertThat(byCode).contains("Index Scan using links_code_key").contains("link_tags_pkey");
+        assertThat(byCode).contains("Index Scan using links_code_key").contains("link_tags_pkey").contains("link_seqs_pkey");
         noFullScan(byCode);
         String target = "https://shop.example/p/123457";
         String owned = plan(PostgresLinkStore.BY_TARGET, List.of("key7", target, target));
