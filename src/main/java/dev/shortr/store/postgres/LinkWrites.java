@@ -32,7 +32,12 @@ import java.util.function.UnaryOperator;
  * a mutation needs, also means no two mutations can deadlock over it.
  */
 final class LinkWrites {
-    private static final String INSERT_ALL = "INSERT INTO links (code, " + LinkRows.FIELDS + ") "
+    /**
+     * The codes leave deleted_codes in the same statement: a code still in links has no tombstone (delete writes it,
+     * insert removes it), so removing those of codes that turn out taken changes nothing.
+     */
+    private static final String INSERT_ALL = "WITH d AS (DELETE FROM deleted_codes WHERE code = ANY (?::text[])) "
+            + "INSERT INTO links (code, " + LinkRows.FIELDS + ") "
             + "SELECT u.code, u.target, u.host, u.redirect, u.cache_seconds, u.forward_query, u.expires_at, u.max_clicks, "
             + "u.title, u.title_folded, u.owner, u.disabled, u.created_at, u.updated_at, u.track "
             + "FROM unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::int[], ?::boolean[], ?::bigint[], ?::bigint[], "
@@ -43,7 +48,6 @@ final class LinkWrites {
             + "ORDER BY u.ord ON CONFLICT (code) DO NOTHING RETURNING id, code";
     private static final String TAG_ALL = "INSERT INTO link_tags (link_id, position, tag) "
             + "SELECT * FROM unnest(?::bigint[], ?::int[], ?::text[])";
-    private static final String UNDELETE_ALL = "DELETE FROM deleted_codes WHERE code = ANY (?::text[])";
     /** Numbers the created links in order (the counter goes last), records their changes and each link's seq. */
     private static final String CREATED = "WITH s AS (UPDATE change_counter SET n = n + cardinality(?::bigint[]) "
             + "RETURNING n - cardinality(?::bigint[]) AS base), "
@@ -120,7 +124,7 @@ final class LinkWrites {
         }
         Map<String, Long> ids = new HashMap<>();
         try (PreparedStatement insert = c.prepareStatement(INSERT_ALL)) {
-            Object[] columns = {codes, targets, hosts, redirects, cacheSeconds, forwardQuery, expiresAt, maxClicks, titles,
+            Object[] columns = {codes, codes, targets, hosts, redirects, cacheSeconds, forwardQuery, expiresAt, maxClicks, titles,
                     folded, owners, disabled, created, updated, track};
             for (int i = 0; i < columns.length; i++) {
                 insert.setObject(i + 1, columns[i]);
@@ -142,10 +146,6 @@ final class LinkWrites {
             }
         }
         tagAll(inserted, ids);
-        try (PreparedStatement undelete = c.prepareStatement(UNDELETE_ALL)) {
-            undelete.setObject(1, inserted.stream().map(d -> d.code().value()).toArray(String[]::new));
-            undelete.executeUpdate();
-        }
         Map<Long, Long> seqs = created(inserted, ids);
         List<Insert> out = new ArrayList<>(n);
         Set<String> reported = new HashSet<>();
