@@ -38,7 +38,7 @@ public final class PostgresAnalyticsStore implements AnalyticsStore {
     private static final int KINDS = 3; // clicks, bots, HEADs: see AnalyticsStore.Batch
     private static final String SHARED = "SELECT pg_advisory_xact_lock_shared(" + PostgresDatabase.ANALYTICS_LOCK + ")";
     private static final String LIVE = "(u.link_id = " + INSTANCE + " OR EXISTS (SELECT 1 FROM links l WHERE l.id = u.link_id))";
-    private static final String HOURS_UP = "INSERT INTO click_hours (link_id, hour, clicks, bots, heads) "
+    static final String HOURS_UP = "INSERT INTO click_hours (link_id, hour, clicks, bots, heads) "
             + "SELECT u.link_id, u.hour, sum(u.clicks), sum(u.bots), sum(u.heads) "
             + "FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[]) AS u(link_id, hour, clicks, bots, heads) "
             + "WHERE " + LIVE + " GROUP BY u.link_id, u.hour ORDER BY u.link_id, u.hour "

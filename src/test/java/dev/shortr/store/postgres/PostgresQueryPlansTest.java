@@ -251,6 +251,23 @@ class PostgresQueryPlansTest {
         noFullScan(codes);
     }
 
+    /** A flush of 50,000 link-hours checks that each link still exists through the primary key, not a scan. */
+    @Test
+    void anAnalyticsFlushFindsItsLinksByKey() {
+        int n = 50_000;
+        long[] links = new long[n];
+        long[] hours = new long[n];
+        long[] counts = new long[n];
+        for (int i = 0; i < n; i++) {
+            links[i] = 1 + (i * 19L) % LINKS;
+            hours[i] = 480_000;
+            counts[i] = 1;
+        }
+        String plan = plan(PostgresAnalyticsStore.HOURS_UP, List.of(links, hours, counts, counts, counts));
+        noFullScan(plan);
+        usesIndex(plan, "links_pkey");
+    }
+
     @Test
     void theChangeFeedIsReadFromItsKey() {
         String feed = plan(PostgresLinkStore.CHANGES, List.of(990_000L, 500));
