@@ -86,7 +86,7 @@ public final class PostgresAnalyticsStore implements AnalyticsStore {
 
     private static void hours(Connection c, TallyMap counts) throws SQLException {
         counts.sortInPlace(); // link order, so the rows are locked in the same order by every node; the batch owns the map
-        Columns rows = new Columns(5, 0);
+        ColumnArrays rows = new ColumnArrays(5, 0);
         try (PreparedStatement up = c.prepareStatement(HOURS_UP)) {
             SqlFailure.checked(() -> counts.forEach((key, count) -> {
                 long linkKind = TallyMap.linkOf(key);
@@ -102,7 +102,7 @@ public final class PostgresAnalyticsStore implements AnalyticsStore {
     }
 
     private static void dims(Connection c, DimCounts dims) throws SQLException {
-        Columns rows = new Columns(5, 1);
+        ColumnArrays rows = new ColumnArrays(5, 1);
         try (PreparedStatement up = c.prepareStatement(DIMS_UP)) {
             SqlFailure.checked(() -> dims.forEach((linkId, day, dim, value, clicks, bots) -> {
                 rows.add(linkId, day, dim.code, value, clicks, bots);
@@ -374,83 +374,6 @@ public final class PostgresAnalyticsStore implements AnalyticsStore {
 
     private static long[] ids(Collection<Long> scope) {
         return scope.stream().mapToLong(Long::longValue).toArray();
-    }
-
-    /**
-     * Rows gathered column by column, sent as one array parameter per column when {@link #flushAt} is reached:
-     * {@code longs} numeric columns first, then {@code texts} text columns.
-     */
-    private static final class Columns {
-        private final int longs;
-        private final long[][] numbers;
-        private final String[][] strings;
-        private int size;
-
-        Columns(int longs, int texts) {
-            this.longs = longs;
-            this.numbers = new long[longs][64];
-            this.strings = new String[texts][64];
-        }
-
-        void longs(long... row) {
-            grow();
-            for (int i = 0; i < longs; i++) {
-                numbers[i][size] = row[i];
-            }
-            size++;
-        }
-
-        /** A dimension row: link, day, dim, then the value, then clicks and bots. */
-        void add(long linkId, long day, int dim, String value, long clicks, long bots) {
-            grow();
-            numbers[0][size] = linkId;
-            numbers[1][size] = day;
-            numbers[2][size] = dim;
-            numbers[3][size] = clicks;
-            numbers[4][size] = bots;
-            strings[0][size] = value;
-            size++;
-        }
-
-        private void grow() {
-            if (size == numbers[0].length) {
-                for (int i = 0; i < numbers.length; i++) {
-                    numbers[i] = Arrays.copyOf(numbers[i], size * 2);
-                }
-                for (int i = 0; i < strings.length; i++) {
-                    strings[i] = Arrays.copyOf(strings[i], size * 2);
-                }
-            }
-        }
-
-        /** Runs {@code st} with the rows gathered once there are at least {@code rows} of them, then starts again. */
-        void flushAt(int rows, PreparedStatement st) throws SQLException {
-            if (size < rows || size == 0) {
-                return;
-            }
-            if (strings.length == 0) {
-                for (int i = 0; i < longs; i++) {
-                    st.setObject(i + 1, Arrays.copyOf(numbers[i], size));
-                }
-            } else { // link, day, dim, value, clicks, bots
-                st.setObject(1, Arrays.copyOf(numbers[0], size));
-                st.setObject(2, toInts(numbers[1]));
-                st.setObject(3, toInts(numbers[2]));
-                st.setObject(4, Arrays.copyOf(strings[0], size));
-                st.setObject(5, Arrays.copyOf(numbers[3], size));
-                st.setObject(6, Arrays.copyOf(numbers[4], size));
-            }
-            st.executeUpdate();
-            size = 0;
-        }
-
-        private int[] toInts(long[] column) {
-            int[] out = new int[size];
-            for (int i = 0; i < size; i++) {
-                out[i] = Math.toIntExact(column[i]);
-            }
-            return out;
-        }
     }
 
     /** Carries an SQLException out of a callback that may not throw it. */
