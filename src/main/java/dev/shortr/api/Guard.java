@@ -68,6 +68,14 @@ final class Guard {
     }
 
     private Reply run(Request req, Scope scope, boolean anonymousAllowed, CallerHandler h) throws Exception {
+        try {
+            return guarded(req, scope, anonymousAllowed, h);
+        } catch (StoreException e) { // while authenticating: the key lookup found no connection, say
+            return unavailable(req, e);
+        }
+    }
+
+    private Reply guarded(Request req, Scope scope, boolean anonymousAllowed, CallerHandler h) throws Exception {
         RateLimits.Verdict ipVerdict = limits.perIp(req.clientIp());
         if (!ipVerdict.allowed()) {
             return ipVerdict.apply(tooMany(ipVerdict).toReply(req.path()));
@@ -111,9 +119,7 @@ final class Guard {
             reply = new Problem(400, "invalid-field", "Invalid field", e.getMessage(),
                     List.of(new Problem.FieldError(e.field(), e.getMessage())), Map.of()).toReply(req.path());
         } catch (StoreException e) {
-            log.warn("{} {}: store unavailable: {}", req.method(), req.path(), e.getMessage());
-            reply = Problem.of(503, "store-unavailable", "Service unavailable", "the data store is not answering; retry shortly")
-                    .withHeaders(Map.of("retry-after", "2")).toReply(req.path());
+            reply = unavailable(req, e);
         } catch (HttpError e) {
             reply = e.problem().toReply(req.path());
         }
@@ -121,6 +127,13 @@ final class Guard {
             reply.header("cache-control", "private, no-store"); // a signed-in browser's data stays out of its disk cache
         }
         return verdict.apply(reply);
+    }
+
+    /** 503 with Retry-After: the store did not answer in time (no pooled connection, a timeout, a server away). */
+    private static Reply unavailable(Request req, StoreException e) {
+        log.warn("{} {}: store unavailable: {}", req.method(), req.path(), e.getMessage());
+        return Problem.of(503, "store-unavailable", "Service unavailable", "the data store is not answering; retry shortly")
+                .withHeaders(Map.of("retry-after", "2")).toReply(req.path());
     }
 
     private Optional<ApiKey> authenticate(Request req) {

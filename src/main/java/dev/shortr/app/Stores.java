@@ -4,6 +4,12 @@ import dev.shortr.auth.KeyStore;
 import dev.shortr.config.StoreConfig;
 import dev.shortr.link.LinkStore;
 import dev.shortr.analytics.AnalyticsStore;
+import dev.shortr.store.postgres.PostgresAnalyticsStore;
+import dev.shortr.store.postgres.PostgresClickStore;
+import dev.shortr.store.postgres.PostgresDatabase;
+import dev.shortr.store.postgres.PostgresKeyStore;
+import dev.shortr.store.postgres.PostgresLinkStore;
+import dev.shortr.store.postgres.PostgresWebhookStore;
 import dev.shortr.store.sqlite.SqliteAnalyticsStore;
 import dev.shortr.store.sqlite.SqliteClickStore;
 import dev.shortr.store.sqlite.SqliteDatabase;
@@ -13,7 +19,7 @@ import dev.shortr.store.sqlite.SqliteWebhookStore;
 import dev.shortr.visit.ClickStore;
 import dev.shortr.webhook.WebhookStore;
 
-/** The store adapters of one node, opened from config (SQLite by default). Close to flush and release. */
+/** The store adapters of one node, opened from config (SQLite by default, or PostgreSQL). Close to flush and release. */
 public final class Stores implements AutoCloseable {
     private final LinkStore links;
     private final ClickStore clicks;
@@ -32,10 +38,18 @@ public final class Stores implements AutoCloseable {
         this.resource = resource;
     }
 
-    /** Opens (and migrates) the store described by {@code config}. */
+    /** Opens (and migrates) the store described by {@code config}: SQLite, or PostgreSQL for a postgres:// URL. */
     public static Stores open(StoreConfig config) {
-        if (!config.url().equals("sqlite")) {
-            throw new IllegalArgumentException("store '" + config.url() + "' is not supported yet; use sqlite");
+        if (config.postgres()) {
+            PostgresDatabase db = PostgresDatabase.open(config);
+            PostgresLinkStore links = new PostgresLinkStore(db);
+            // the link store first: it commits the creates still queued while the pool is open
+            return new Stores(links, new PostgresClickStore(db), new PostgresKeyStore(db), new PostgresAnalyticsStore(db),
+                    new PostgresWebhookStore(db), () -> {
+                        try (db) {
+                            links.close();
+                        }
+                    });
         }
         SqliteDatabase db = SqliteDatabase.open(config);
         return new Stores(new SqliteLinkStore(db), new SqliteClickStore(db), new SqliteKeyStore(db), new SqliteAnalyticsStore(db),

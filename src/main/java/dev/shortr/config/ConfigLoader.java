@@ -66,6 +66,7 @@ public final class ConfigLoader {
         if (dataDir != null && Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
             problems.add(STORE_DATA_DIR.key + ": " + dataDir + " exists and is not a directory" + where(raw, STORE_DATA_DIR));
         }
+        storeProblems(v, raw, problems);
         if (problems.isEmpty()) {
             tlsProblems(v, raw, problems);
             redisProblems(v, raw, problems);
@@ -74,6 +75,26 @@ public final class ConfigLoader {
             throw new ConfigException(problems);
         }
         return build(v);
+    }
+
+    /** A PostgreSQL password comes from the URL or from a readable file, not both; nothing is checked for SQLite. */
+    private static void storeProblems(Map<Setting, Object> v, Map<Setting, Raw> raw, List<String> problems) {
+        String url = (String) v.get(STORE_URL);
+        Path passwordFile = (Path) v.get(STORE_PASSWORD_FILE);
+        if (passwordFile == null || !PostgresUrl.isPostgres(url)) {
+            return;
+        }
+        if (!Files.isRegularFile(passwordFile) || !Files.isReadable(passwordFile)) {
+            problems.add(STORE_PASSWORD_FILE.key + ": " + passwordFile + " is not a readable file" + where(raw, STORE_PASSWORD_FILE));
+        }
+        try {
+            if (PostgresUrl.parse(url).password() != null) {
+                problems.add(STORE_PASSWORD_FILE.key + ": the store URL carries a password too; keep it in one place (the file)"
+                        + where(raw, STORE_PASSWORD_FILE));
+            }
+        } catch (IllegalArgumentException e) {
+            // store.url's own problem is reported already
+        }
     }
 
     /** Rules across TLS settings, and the certificate files, which must be there before any socket opens. */
@@ -154,7 +175,8 @@ public final class ConfigLoader {
                                 integer(v, HTTP2_CONNECTION_WINDOW_SIZE), integer(v, HTTP2_MAX_RESETS),
                                 (Duration) v.get(HTTP2_RESET_WINDOW))),
                 new StoreConfig((String) v.get(STORE_URL), (Path) v.get(STORE_DATA_DIR), integer(v, STORE_READ_CONNECTIONS),
-                        integer(v, STORE_GROUP_COMMIT_MAX)),
+                        integer(v, STORE_GROUP_COMMIT_MAX), (Path) v.get(STORE_PASSWORD_FILE), integer(v, STORE_POOL_SIZE),
+                        (Duration) v.get(STORE_POOL_WAIT), (Duration) v.get(STORE_STATEMENT_TIMEOUT)),
                 new LinksConfig(integer(v, LINKS_CODE_LENGTH), (Set<String>) v.get(LINKS_BLOCKED_DOMAINS)),
                 new RedirectConfig(integer(v, REDIRECT_PERMANENT_CACHE_SECONDS), number(v, REDIRECT_CACHE_MAX_ENTRIES),
                         (Duration) v.get(REDIRECT_NEGATIVE_TTL)),

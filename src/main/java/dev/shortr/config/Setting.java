@@ -49,6 +49,13 @@ enum Setting {
     STORE_DATA_DIR("store.dataDir", Kind.PATH, Rule.ANY, c -> c.store().dataDir(), "SHORTR_DATA_DIR"),
     STORE_READ_CONNECTIONS("store.readConnections", Kind.INT, Rule.range(1, 64), c -> c.store().readConnections(), null),
     STORE_GROUP_COMMIT_MAX("store.groupCommitMax", Kind.INT, Rule.range(1, 100_000), c -> c.store().groupCommitMax(), null),
+    STORE_PASSWORD_FILE("store.passwordFile", Kind.PATH, Rule.ANY, c -> c.store().passwordFile(), null),
+    STORE_POOL_SIZE("store.poolSize", Kind.INT, Rule.range(1, 1000), c -> c.store().poolSize(), null),
+    // HikariCP's own floor is 250 ms
+    STORE_POOL_WAIT("store.poolWait", Kind.DURATION, Rule.between(Duration.ofMillis(250), Duration.ofMinutes(5)),
+            c -> c.store().poolWait(), null),
+    STORE_STATEMENT_TIMEOUT("store.statementTimeout", Kind.DURATION, Rule.between(Duration.ofMillis(100), Duration.ofHours(1)),
+            c -> c.store().statementTimeout(), null),
 
     LINKS_CODE_LENGTH("links.codeLength", Kind.INT, Rule.range(4, 32), c -> c.links().codeLength(), null),
     LINKS_BLOCKED_DOMAINS("links.blockedDomains", Kind.LIST, Rule.DOMAINS, c -> c.links().blockedDomains(), null),
@@ -145,7 +152,7 @@ enum Setting {
 
     /** Settings whose absence is a value of its own (no public URL, no extra CA to trust). */
     private static final java.util.Set<String> OPTIONAL = java.util.Set.of("server.publicUrl", "tls.acme.directoryCa",
-            "redis.passwordFile");
+            "redis.passwordFile", "store.passwordFile");
 
     static final Map<String, Setting> BY_KEY = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(s -> s.key, s -> s));
@@ -223,10 +230,15 @@ enum Setting {
             if (s.equals("sqlite")) {
                 return null;
             }
-            if (s.startsWith("postgres://") || s.startsWith("postgresql://") || s.startsWith("jdbc:postgresql:")) {
-                return "PostgreSQL is not supported yet (postgres:// comes with the scale-out work); use 'sqlite'";
+            if (PostgresUrl.isPostgres(s)) {
+                try {
+                    PostgresUrl.parse(s);
+                    return null;
+                } catch (IllegalArgumentException e) {
+                    return e.getMessage();
+                }
             }
-            return "expected 'sqlite', got '" + s + "'";
+            return "expected 'sqlite' or 'postgres://user@host:port/database', got '" + PostgresUrl.redact(s) + "'";
         };
 
         Rule PUBLIC_URL = v -> {

@@ -92,6 +92,9 @@ final class YamlSource {
                 p.skipChildren();
             } else if (v == JsonToken.START_OBJECT) {
                 section(p, section);
+            } else if (v.isScalarValue() && v != JsonToken.VALUE_NULL && Setting.BY_KEY.containsKey(section + ".url")) {
+                // "store: postgres://..." is short for "store: {url: postgres://...}"
+                values.put(Setting.BY_KEY.get(section + ".url"), new Raw(p.getText(), name + " line " + line));
             } else if (v != JsonToken.VALUE_NULL) {
                 problems.add(section + ": expected a mapping of settings, got " + shape(p) + at(line));
                 p.skipChildren();

@@ -15,6 +15,7 @@ import dev.shortr.link.LinkStore;
 import dev.shortr.link.Page;
 import dev.shortr.link.Resolution;
 import dev.shortr.link.ShortCode;
+import dev.shortr.link.StoreException;
 import dev.shortr.visit.Click;
 import dev.shortr.visit.ClickQueue;
 import dev.shortr.visit.ClickStore;
@@ -514,6 +515,16 @@ public final class RedirectTier implements FastPath {
         if (ShortCode.problem(code) != null) {
             return notFound(code, json);
         }
+        try {
+            return resolve(req, code, preview, json);
+        } catch (StoreException e) { // a cache miss found the store away: say so, and when to retry
+            log.warn("{} /{}: store unavailable: {}", req.method(), code, e.getMessage());
+            return Problem.of(503, "store-unavailable", "Service unavailable", "the data store is not answering; retry shortly")
+                    .withHeaders(Map.of("retry-after", "2", "cache-control", "no-store")).toReply("/" + code);
+        }
+    }
+
+    private Reply resolve(Request req, String code, boolean preview, boolean json) {
         if (preview) {
             return store.find(new ShortCode(code)).map(l -> previewOf(l, json, req.baseUrl(publicUrl))).orElseGet(() -> notFound(code, json));
         }

@@ -42,7 +42,7 @@ class ArchitectureTest {
             Map.entry("analytics", List.of("dev.shortr.visit.", "dev.shortr.enrich.", "dev.shortr.config.", "org.slf4j.")),
             Map.entry("store", List.of("dev.shortr.link.", "dev.shortr.visit.", "dev.shortr.auth.", "dev.shortr.webhook.", "dev.shortr.config.",
                     "dev.shortr.analytics.",
-                    "dev.shortr.store.", "org.flywaydb.", "org.sqlite.", "org.slf4j.")),
+                    "dev.shortr.store.", "org.flywaydb.", "org.sqlite.", "org.postgresql.", "com.zaxxer.hikari.", "org.slf4j.")),
             Map.entry("redis", List.of("dev.shortr.config.", "io.lettuce.", "io.github.bucket4j.", "org.slf4j.")),
             Map.entry("ui", List.of("dev.shortr.auth.", "dev.shortr.http.", "com.fasterxml.jackson.", "org.slf4j.")),
             Map.entry("cli", List.of("dev.shortr.", "picocli.", "com.fasterxml.jackson.", "org.slf4j.")),

@@ -168,6 +168,62 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void postgresIsChosenByItsUrlWithThePasswordFromAFile() throws IOException {
+        Path secret = Files.writeString(dir.resolve("pg-password"), "s3cret\n");
+        Path f = yaml("""
+                store: postgres://shortr@db.internal:5433/shortr?sslmode=require
+                """);
+        ShortrConfig c = ConfigLoader.load(f, Map.of("SHORTR_STORE_PASSWORD_FILE", secret.toString(), "SHORTR_STORE_POOL_SIZE", "32",
+                "SHORTR_STORE_POOL_WAIT", "500ms"), Map.of("store.statementTimeout", "5s"));
+
+        StoreConfig store = c.store();
+        assertThat(store.postgres()).isTrue();
+        assertThat(store.url()).isEqualTo("postgres://shortr@db.internal:5433/shortr?sslmode=require");
+        assertThat(store.passwordFile()).isEqualTo(secret);
+        assertThat(store.poolSize()).isEqualTo(32);
+        assertThat(store.poolWait()).isEqualTo(Duration.ofMillis(500));
+        assertThat(store.statementTimeout()).isEqualTo(Duration.ofSeconds(5));
+        PostgresUrl url = store.postgresUrl();
+        assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://db.internal:5433/shortr?sslmode=require");
+        assertThat(url.user()).isEqualTo("shortr");
+        assertThat(url.password()).isNull();
+        assertThat(ConfigLoader.load(null, Map.of("SHORTR_STORE", "postgresql://db/links"), Map.of()).store().postgresUrl())
+                .isEqualTo(new PostgresUrl("db", 5432, "links", null, null, Map.of()));
+        assertThat(ShortrConfig.defaults().store()).as("defaults").isEqualTo(new StoreConfig("sqlite", Path.of("shortr-data"), 4, 512,
+                null, 10, Duration.ofSeconds(2), Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void aPasswordInTheUrlIsNeverShown() {
+        String url = "postgres://shortr:p%40ss@db.internal/shortr?password=other&connectTimeout=3";
+        StoreConfig store = ConfigLoader.load(null, Map.of("SHORTR_STORE", url), Map.of()).store();
+
+        assertThat(store.postgresUrl().password()).isEqualTo("p@ss");
+        assertThat(store.postgresUrl().params()).containsExactly(Map.entry("connectTimeout", "3"));
+        assertThat(store.toString()).contains("postgres://shortr:***@db.internal/shortr?password=***&connectTimeout=3")
+                .doesNotContain("p%40ss").doesNotContain("other");
+        assertThat(store.postgresUrl().toString()).isEqualTo("postgres://shortr:***@db.internal:5432/shortr?connectTimeout=3");
+        assertThat(problems(null, Map.of("SHORTR_STORE", "postgres://shortr:hunter2@db.internal"), Map.of()))
+                .singleElement().asString().contains("postgres://shortr:***@db.internal").doesNotContain("hunter2");
+    }
+
+    @Test
+    void badPostgresSettingsAreAllListedBeforeAnySocketOpens() throws IOException {
+        Path unreadable = dir.resolve("absent-password");
+        assertThat(problems(null, Map.of("SHORTR_STORE", "postgres://shortr:pw@db.internal/shortr",
+                "SHORTR_STORE_PASSWORD_FILE", unreadable.toString(), "SHORTR_STORE_POOL_SIZE", "5000"),
+                Map.of("store.statementTimeout", "2h")))
+                .containsExactlyInAnyOrder(
+                        "store.poolSize: must be between 1 and 1000, got 5000 (SHORTR_STORE_POOL_SIZE)",
+                        "store.statementTimeout: must be between 100ms and 1h, got 2h (command line)",
+                        "store.passwordFile: " + unreadable + " is not a readable file (SHORTR_STORE_PASSWORD_FILE)",
+                        "store.passwordFile: the store URL carries a password too; keep it in one place (the file) "
+                                + "(SHORTR_STORE_PASSWORD_FILE)");
+        assertThat(ConfigLoader.load(null, Map.of("SHORTR_STORE_PASSWORD_FILE", unreadable.toString()), Map.of()).store().url())
+                .as("with SQLite the password file is not read").isEqualTo("sqlite");
+    }
+
+    @Test
     void badWebhookSettingsAreAllListed() {
         assertThat(problems(null, Map.of("SHORTR_WEBHOOKS_MAX_ATTEMPTS", "0", "SHORTR_WEBHOOKS_CLICK_WINDOW", "5ms",
                 "SHORTR_WEBHOOKS_TIMEOUT", "10m", "SHORTR_WEBHOOKS_CONCURRENCY", "0", "SHORTR_WEBHOOKS_BACKOFF_BASE", "2h",
@@ -342,8 +398,11 @@ class ConfigLoaderTest {
             "server.publicUrl     | ftp://x.y | must be an absolute http:// or https:// URL without query, fragment or trailing slash, got 'ftp://x.y'",
             "server.publicUrl     | https://sho.rt// | must be an absolute http:// or https:// URL without query, fragment or trailing slash, got 'https://sho.rt//'",
             "server.publicUrl     | sho.rt    | must be an absolute http:// or https:// URL without query, fragment or trailing slash, got 'sho.rt'",
-            "store.url            | mysql     | expected 'sqlite', got 'mysql'",
-            "store.url            | postgres://db/shortr | PostgreSQL is not supported yet (postgres:// comes with the scale-out work); use 'sqlite'",
+            "store.url            | mysql     | expected 'sqlite' or 'postgres://user@host:port/database', got 'mysql'",
+            "store.url            | postgres://db.internal | 'postgres://db.internal' names no database (postgres://user@host:port/database)",
+            "store.url            | postgres://u:pw@/shortr | 'postgres://u:***@/shortr' names no host (postgres://user@host:port/database)",
+            "store.poolSize       | 0         | must be between 1 and 1000, got 0",
+            "store.poolWait       | 100ms     | must be between 250ms and 5m, got 100ms",
             "links.blockedDomains | https://evil.example/ | 'https://evil.example/' is not a domain name (write it as evil.example, without scheme or path)",
     })
     void valuesOutOfShapeOrRangeAreRejected(String key, String value, String problem) {

@@ -51,6 +51,11 @@ final class ChildNode implements AutoCloseable {
 
     /** As {@link #serve(Path, Path, Path)}, on {@code port}: for a peer that must know the port before the node starts. */
     static ChildNode serve(Path config, Path data, Path logs, int port) throws IOException {
+        return serve(config, data, logs, port, java.util.Map.of());
+    }
+
+    /** As {@link #serve(Path, Path, Path, int)}, with {@code env} added to the child's environment ({@code SHORTR_STORE}, say). */
+    static ChildNode serve(Path config, Path data, Path logs, int port, java.util.Map<String, String> env) throws IOException {
         Files.createDirectories(logs);
         Path out = logs.resolve("stdout.log");
         Path err = logs.resolve("stderr.log");
@@ -60,7 +65,9 @@ final class ChildNode implements AutoCloseable {
             command.addAll(List.of("--config", config.toString()));
         }
         command.addAll(List.of("--port", Integer.toString(port), "--data", data.toString(), "--io-threads", "1"));
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder b = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        b.environment().putAll(env);
+        Process p = b.start();
         return new ChildNode(p, port, out, err);
     }
 
