@@ -47,9 +47,12 @@ final class Json {
         return o;
     }
 
+    /** {@code application/json} and {@code application/*+json}, with parameters; compiled once, not per request. */
+    private static final java.util.regex.Pattern JSON_TYPE = java.util.regex.Pattern.compile("application/([a-z0-9.+-]*\\+)?json(\\s*;.*)?");
+
     static JsonNode tree(Request req) {
         String ct = req.header("content-type");
-        if (ct == null || !ct.toLowerCase(Locale.ROOT).strip().matches("application/([a-z0-9.+-]*\\+)?json(\\s*;.*)?")) {
+        if (ct == null || !JSON_TYPE.matcher(ct.toLowerCase(Locale.ROOT).strip()).matches()) {
             throw new HttpError(Problem.of(415, "unsupported-media-type", "Unsupported media type",
                     "send the body as application/json"));
         }
