@@ -113,20 +113,7 @@ final class ChangesApi {
         n.put("id", l.id());
         n.put("code", l.code().value());
         n.put("seq", l.seq());
-        n.put("url", l.target().value());
-        n.put("redirect", l.redirect().status());
-        if (l.cacheSeconds() == null) {
-            n.putNull("cacheSeconds");
-        } else {
-            n.put("cacheSeconds", l.cacheSeconds());
-        }
-        n.put("forwardQuery", l.forwardQuery());
-        n.put("expiresAt", l.expiresAt() == null ? null : l.expiresAt().toString());
-        if (l.maxClicks() == null) {
-            n.putNull("maxClicks");
-        } else {
-            n.put("maxClicks", l.maxClicks());
-        }
+        LinkJson.putRedirect(n, l);
         n.put("disabled", l.disabled());
         n.put("track", l.track());
         n.put("title", l.title());

@@ -22,10 +22,8 @@ final class LinkJson {
         return baseUrl + "/" + l.code().value();
     }
 
-    static ObjectNode render(Link l, String baseUrl) {
-        ObjectNode n = Json.MAPPER.createObjectNode();
-        n.put("code", l.code().value());
-        n.put("shortUrl", shortUrl(l, baseUrl));
+    /** What a redirect of {@code l} depends on: url, redirect, cacheSeconds, forwardQuery, expiresAt, maxClicks. */
+    static void putRedirect(ObjectNode n, Link l) {
         n.put("url", l.target().value());
         n.put("redirect", l.redirect().status());
         if (l.cacheSeconds() == null) {
@@ -40,6 +38,13 @@ final class LinkJson {
         } else {
             n.put("maxClicks", l.maxClicks());
         }
+    }
+
+    static ObjectNode render(Link l, String baseUrl) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("code", l.code().value());
+        n.put("shortUrl", shortUrl(l, baseUrl));
+        putRedirect(n, l);
         ArrayNode tags = n.putArray("tags");
         l.tags().forEach(tags::add);
         n.put("title", l.title());
