@@ -1,8 +1,6 @@
 package dev.shortr.link;
 
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -10,12 +8,11 @@ import java.util.function.UnaryOperator;
  * A {@link LinkStore} that runs {@code committed} after every mutation that appended to the change feed (the
  * delegate's writes are durable on return, so a woken reader finds them). See {@link ChangeFeed#signalling}.
  */
-final class SignallingLinkStore implements LinkStore {
-    private final LinkStore delegate;
+final class SignallingLinkStore extends ForwardingLinkStore {
     private final Runnable committed;
 
     SignallingLinkStore(LinkStore delegate, Runnable committed) {
-        this.delegate = delegate;
+        super(delegate);
         this.committed = committed;
     }
 
@@ -51,50 +48,5 @@ final class SignallingLinkStore implements LinkStore {
             committed.run();
         }
         return r;
-    }
-
-    @Override
-    public Optional<Link> find(ShortCode code) {
-        return delegate.find(code);
-    }
-
-    @Override
-    public boolean wasDeleted(ShortCode code) {
-        return delegate.wasDeleted(code);
-    }
-
-    @Override
-    public Page<Link> list(LinkQuery query) {
-        return delegate.list(query);
-    }
-
-    @Override
-    public Optional<Link> findByTarget(String owner, String target) {
-        return delegate.findByTarget(owner, target);
-    }
-
-    @Override
-    public long lastSeq() {
-        return delegate.lastSeq();
-    }
-
-    @Override
-    public List<Change> changesAfter(long after, int limit) {
-        return delegate.changesAfter(after, limit);
-    }
-
-    @Override
-    public long count() {
-        return delegate.count();
-    }
-
-    @Override
-    public Map<Long, ShortCode> codes(Collection<Long> ids) {
-        return delegate.codes(ids);
-    }
-
-    @Override
-    public void ping() {
-        delegate.ping();
     }
 }

@@ -1,11 +1,9 @@
 package dev.shortr.redirect;
 
-import dev.shortr.link.Change;
+import dev.shortr.link.ForwardingLinkStore;
 import dev.shortr.link.Insert;
 import dev.shortr.link.Link;
-import dev.shortr.link.LinkQuery;
 import dev.shortr.link.LinkStore;
-import dev.shortr.link.Page;
 import dev.shortr.link.ShortCode;
 import java.util.List;
 import java.util.Optional;
@@ -16,7 +14,7 @@ import java.util.function.UnaryOperator;
  * (a code that was just requested is cached as unknown and must become visible at once), and tells the other
  * nodes' caches through {@link Peers}.
  */
-public final class InvalidatingLinkStore implements LinkStore {
+public final class InvalidatingLinkStore extends ForwardingLinkStore {
     /** Where this node announces a committed change to the other nodes (Redis); must not block. */
     @FunctionalInterface
     public interface Peers {
@@ -26,7 +24,6 @@ public final class InvalidatingLinkStore implements LinkStore {
         void changed(ShortCode code, long seq);
     }
 
-    private final LinkStore delegate;
     private final RedirectTier tier;
     private final Peers peers;
 
@@ -35,7 +32,7 @@ public final class InvalidatingLinkStore implements LinkStore {
     }
 
     public InvalidatingLinkStore(LinkStore delegate, RedirectTier tier, Peers peers) {
-        this.delegate = delegate;
+        super(delegate);
         this.tier = tier;
         this.peers = peers;
     }
@@ -43,16 +40,6 @@ public final class InvalidatingLinkStore implements LinkStore {
     private void changed(ShortCode code, long seq) {
         tier.invalidate(code);
         peers.changed(code, seq);
-    }
-
-    @Override
-    public Optional<Link> find(ShortCode code) {
-        return delegate.find(code);
-    }
-
-    @Override
-    public boolean wasDeleted(ShortCode code) {
-        return delegate.wasDeleted(code);
     }
 
     @Override
@@ -89,40 +76,5 @@ public final class InvalidatingLinkStore implements LinkStore {
             changed(code, 0);
         }
         return r;
-    }
-
-    @Override
-    public Page<Link> list(LinkQuery query) {
-        return delegate.list(query);
-    }
-
-    @Override
-    public Optional<Link> findByTarget(String owner, String target) {
-        return delegate.findByTarget(owner, target);
-    }
-
-    @Override
-    public long lastSeq() {
-        return delegate.lastSeq();
-    }
-
-    @Override
-    public List<Change> changesAfter(long after, int limit) {
-        return delegate.changesAfter(after, limit);
-    }
-
-    @Override
-    public java.util.Map<Long, ShortCode> codes(java.util.Collection<Long> ids) {
-        return delegate.codes(ids);
-    }
-
-    @Override
-    public long count() {
-        return delegate.count();
-    }
-
-    @Override
-    public void ping() {
-        delegate.ping();
     }
 }
