@@ -30,6 +30,8 @@ class PostgresDownIT {
     private static final Duration POOL_WAIT = Duration.ofSeconds(1);
     /** The longest an answer may take while the store is away: one pool wait, and room for a loaded machine. */
     private static final Duration BOUND = POOL_WAIT.plusSeconds(2);
+    /** How long past store.statementTimeout a node waits for a server that stopped answering (pgjdbc's socketTimeout). */
+    private static final int SOCKET_SLACK_SECONDS = 5;
     private static final HttpClient HTTP = ChildNode.client();
 
     @TempDir
@@ -145,6 +147,67 @@ class PostgresDownIT {
             assertThat(stats.get("clicks").asLong()).as("the clicks taken while PostgreSQL was away, neither lost nor counted twice")
                     .isEqualTo(12);
             assertThat(node.alive()).as("the same process throughout").isTrue();
+        }
+    }
+
+    @Test
+    void aServerThatStopsAnsweringHoldsNoRequestPastTheStatementTimeoutAndRecovers() throws Exception {
+        Duration statementTimeout = Duration.ofSeconds(2);
+        // what a partition costs a request that had sent its statement: the timeout, the socket's slack, a loaded machine
+        Duration bound = statementTimeout.plusSeconds(SOCKET_SLACK_SECONDS + 2);
+        Path yaml = Files.writeString(dir.resolve("shortr.yaml"), """
+                store: { poolSize: 4, poolWait: 1s, statementTimeout: 2s }
+                clicks: { flushInterval: 100ms, countersInterval: 100ms }
+                """);
+        try (PostgresServer pg = PostgresServer.start();
+             ChildNode node = ChildNode.serve(yaml, dir.resolve("data"), dir.resolve("logs"), ChildNode.freePort(),
+                     Map.of("SHORTR_STORE", pg.url()))) {
+            String admin = node.awaitAdminKey();
+            node.awaitHealthy();
+            String base = node.baseUrl();
+            node.expect(201, "POST", "/api/v1/links", admin, "{\"code\": \"warm02\", \"url\": \"https://example.com/warm\"}");
+            node.expect(201, "POST", "/api/v1/links", admin, "{\"code\": \"cold02\", \"url\": \"https://example.com/cold\"}");
+            assertThat(send("GET", base + "/warm02", null, null).response().statusCode()).isEqualTo(302);
+            for (int i = 0; i < 8; i++) {
+                // connections used within the last half second are handed out unchecked: the worst case for a partition
+                node.expect(200, "GET", "/api/v1/links", admin, null);
+            }
+
+            pg.freeze(true);
+            try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<Timed>> calls = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    calls.add(callers.submit(() -> send("GET", base + "/api/v1/links", admin, null)));
+                }
+                calls.add(callers.submit(() -> send("POST", base + "/api/v1/links", admin, "{\"url\": \"https://example.com/frozen\"}")));
+                calls.add(callers.submit(() -> send("GET", base + "/cold02", null, null)));
+                Thread.sleep(100);
+                Timed cached = send("GET", base + "/warm02", null, null);
+                assertThat(cached.response().statusCode()).as("a cached link, the server frozen").isEqualTo(302);
+                assertThat(cached.ms()).as("a cached redirect waits for no store, ms").isLessThan(250);
+                for (Future<Timed> f : calls) {
+                    Timed t = f.get();
+                    HttpResponse<String> r = t.response();
+                    assertThat(r.statusCode()).as("%s %s -> %s", r.request().method(), r.uri().getPath(), r.body()).isEqualTo(503);
+                    assertThat(r.headers().firstValue("retry-after")).hasValue("2");
+                    assertThat(t.ms()).as("%s %s answered within store.statementTimeout + %d s and a little, ms", r.request().method(),
+                            r.uri().getPath(), SOCKET_SLACK_SECONDS).isLessThan(bound.toMillis());
+                }
+            }
+            Timed ready = send("GET", base + "/readyz", null, null);
+            assertThat(ready.response().statusCode()).isEqualTo(503);
+            assertThat(ready.ms()).as("/readyz, ms").isLessThan(bound.toMillis());
+
+            pg.freeze(false);
+            long thawed = System.nanoTime();
+            long deadline = thawed + Duration.ofSeconds(10).toNanos();
+            while (send("GET", base + "/readyz", null, null).response().statusCode() != 200) {
+                assertThat(System.nanoTime()).as("/readyz answers 200 within 10 s of the server's return" + node.logs()).isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            System.out.printf("PostgreSQL answering again: /readyz 200 after %d ms%n", (System.nanoTime() - thawed) / 1_000_000);
+            node.expect(201, "POST", "/api/v1/links", admin, "{\"code\": \"back02\", \"url\": \"https://example.com/back\"}");
+            assertThat(send("GET", base + "/cold02", null, null).response().headers().firstValue("location")).hasValue("https://example.com/cold");
         }
     }
 }

@@ -27,6 +27,7 @@ final class PostgresServer implements AutoCloseable {
     private final Path dir;
     private final int port;
     private boolean running;
+    private boolean frozen;
 
     private PostgresServer(Path bin, Path dir, int port) {
         this.bin = bin;
@@ -80,6 +81,20 @@ final class PostgresServer implements AutoCloseable {
         running = false;
     }
 
+    /**
+     * Stops (SIGSTOP) or resumes (SIGCONT) the postmaster and every backend: a server that holds its connections and
+     * answers nothing, as behind a network partition. New connections are accepted by the kernel and then hang.
+     */
+    void freeze(boolean frozen) throws IOException, InterruptedException {
+        long postmaster = Long.parseLong(Files.readAllLines(dir.resolve("data").resolve("postmaster.pid")).getFirst().strip());
+        List<String> pids = new ArrayList<>(List.of(Long.toString(postmaster)));
+        ProcessHandle.of(postmaster).orElseThrow().children().forEach(c -> pids.add(Long.toString(c.pid())));
+        List<String> command = new ArrayList<>(List.of("kill", frozen ? "-STOP" : "-CONT"));
+        command.addAll(pids);
+        run(command);
+        this.frozen = frozen;
+    }
+
     private void asPostgres(String... command) throws IOException, InterruptedException {
         List<String> c = new ArrayList<>();
         if (ROOT) {
@@ -121,6 +136,9 @@ final class PostgresServer implements AutoCloseable {
     /** Stops the server if it runs, and removes its directory. */
     @Override
     public void close() throws IOException, InterruptedException {
+        if (frozen) {
+            freeze(false); // a stopped process acts on no signal but SIGCONT and SIGKILL
+        }
         if (running) {
             stop();
         }
