@@ -15,8 +15,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Debian's {@code haproxy} in front of a set of nodes, as an operator would put it: round robin, each server
- * checked on {@code /healthz} every 250 ms. The config is written by the test into {@code dir}; the process is the
+ * Debian's {@code haproxy} in front of a set of nodes, as an operator would put it (docs/scaling.md): round robin,
+ * each server checked on {@code /healthz} every 250 ms, a request its node did not answer sent to another. The config is written by the test into {@code dir}; the process is the
  * test's own (foreground, {@code -db}), stopped by its pid. Every answer carries {@code x-shortr-node}, the name of
  * the server that gave it, so a test can see where a request went.
  */
@@ -48,6 +48,10 @@ final class Haproxy implements AutoCloseable {
                     timeout connect 2s
                     timeout client 30s
                     timeout server 30s
+                    # a request whose node refused the connection or closed it unanswered (stopping, killed) goes to another
+                    retries 3
+                    option redispatch 1
+                    retry-on conn-failure empty-response response-timeout
                 frontend shortr
                     bind 127.0.0.1:%d
                     default_backend nodes

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shortr.cli.Cli;
 import dev.shortr.store.postgres.PgTestDatabase;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -21,10 +22,12 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,9 +38,10 @@ import org.junit.jupiter.api.io.TempDir;
  * of its own with one I/O thread, on one PostgreSQL database and one Redis, behind haproxy (round robin, checked on
  * {@code /healthz}). A link made on one node is served by the others and through the proxy; an edit on any node is
  * served by every node within a second (p99, measured and printed); clicks taken by all of them add up exactly; and
- * writers on every node leave one change feed without a gap or a duplicate.
+ * writers on every node leave one change feed without a gap or a duplicate. Last, with clients sending redirects
+ * through the proxy all along, one node is stopped (SIGTERM) and another killed (SIGKILL).
  */
-@TestMethodOrder(MethodOrderer.MethodName.class) // one order every run; the feed's writers come last, on a feed already begun
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the feed's writers on a feed already begun; nodes stopped last
 class ThreeNodesIT {
     private static final Duration BOUND = Duration.ofSeconds(1);
     private static final List<String> NAMES = List.of("a", "b", "c");
@@ -157,6 +161,7 @@ class ThreeNodesIT {
     }
 
     @Test
+    @Order(1)
     void aLinkMadeOnAIsServedByBAndTheProxyAndAnEditOnCReachesThemAll() throws Exception {
         ChildNode a = nodes.get("a");
         ChildNode c = nodes.get("c");
@@ -182,6 +187,7 @@ class ThreeNodesIT {
     }
 
     @Test
+    @Order(2)
     void everyNodeServesAnEditOnAnyNodeWithinASecond() throws Exception {
         int edits = 50;
         List<String> bases = nodes.values().stream().map(ChildNode::baseUrl).toList();
@@ -229,6 +235,7 @@ class ThreeNodesIT {
     }
 
     @Test
+    @Order(3)
     void clicksTakenByEveryNodeAddUpExactly() throws Exception {
         int each = 60;
         List<String> targets = new ArrayList<>(nodes.values().stream().map(ChildNode::baseUrl).toList());
@@ -267,10 +274,68 @@ class ThreeNodesIT {
     }
 
     @Test
+    @Order(4)
     void writersOnEveryNodeLeaveOneFeedWithoutGapsOrDuplicates() throws Exception {
         List<String> bases = new ArrayList<>(nodes.values().stream().map(ChildNode::baseUrl).toList());
         bases.add(proxy.baseUrl());
         // writers on A, B, C and the proxy; the followers ask each of them in turn
         FeedStress.run(bases, admin, HTTP);
+    }
+
+    /** A client's answer through the proxy: when, the status (0 for an I/O failure), and which node gave it. */
+    private record Answer(long atNanos, int status, String node, String failure) {}
+
+    @Test
+    @Order(5)
+    void throughTheProxyAStoppedNodeCostsNoRequestAndAKilledOneCostsFew() throws Exception {
+        nodes.get("a").expect(201, "POST", "/api/v1/links", admin, "{\"code\": \"drn001\", \"url\": \"https://example.com/drain\"}");
+        List<Answer> answers = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean sending = new AtomicBoolean(true);
+        long stopped;
+        long killed;
+        try (ExecutorService clients = Executors.newFixedThreadPool(4)) {
+            for (int t = 0; t < 4; t++) {
+                clients.execute(() -> {
+                    HttpClient http = ChildNode.client(); // keep-alive connections of its own to the proxy
+                    while (sending.get()) {
+                        try {
+                            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(proxy.baseUrl() + "/drn001"))
+                                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding());
+                            answers.add(new Answer(System.nanoTime(), r.statusCode(), r.headers().firstValue("x-shortr-node").orElse("?"), null));
+                        } catch (IOException e) {
+                            answers.add(new Answer(System.nanoTime(), 0, "?", e.toString()));
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                });
+            }
+            Thread.sleep(1000);
+            stopped = System.nanoTime();
+            nodes.get("c").close(); // SIGTERM: the listener closes first, requests in flight are answered
+            assertThat(nodes.get("c").alive()).isFalse();
+            Thread.sleep(1000);
+            killed = System.nanoTime();
+            nodes.get("b").kill();
+            Thread.sleep(1500);
+            sending.set(false);
+        }
+        List<Answer> all = List.copyOf(answers);
+        List<Answer> beforeKill = all.stream().filter(a -> a.atNanos() < killed).toList();
+        List<Answer> afterKill = all.stream().filter(a -> a.atNanos() >= killed).toList();
+        List<Answer> lastSecond = afterKill.stream().filter(a -> a.atNanos() > killed + Duration.ofMillis(500).toNanos()).toList();
+        System.out.printf("through haproxy: %d redirects before node c's SIGTERM, %d from it to node b's SIGKILL (%d failed), "
+                        + "%d after (%d failed: %s)%n",
+                all.stream().filter(a -> a.atNanos() < stopped).count(), beforeKill.size() - all.stream().filter(a -> a.atNanos() < stopped).count(),
+                beforeKill.stream().filter(a -> a.status() != 302).count(), afterKill.size(), afterKill.stream().filter(a -> a.status() != 302).count(),
+                afterKill.stream().filter(a -> a.status() != 302).map(a -> a.status() + " " + a.failure()).distinct().toList());
+        assertThat(beforeKill).as("answers until node b is killed, node c stopped gracefully meanwhile")
+                .allSatisfy(a -> assertThat(a.status()).as("%s", a).isEqualTo(302));
+        assertThat(beforeKill.stream().filter(a -> a.atNanos() > stopped + Duration.ofMillis(500).toNanos()).map(Answer::node))
+                .as("answered by, half a second after node c stopped").isNotEmpty().doesNotContain("c");
+        assertThat(afterKill.stream().filter(a -> a.status() != 302).count())
+                .as("requests lost to the SIGKILL: at most those in flight on node b, one per client").isLessThanOrEqualTo(4);
+        assertThat(lastSecond).as("a second after the kill, node a answers everything").isNotEmpty()
+                .allSatisfy(a -> assertThat(a.status()).isEqualTo(302)).allSatisfy(a -> assertThat(a.node()).isEqualTo("a"));
     }
 }
