@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Debian's {@code haproxy} in front of a set of nodes, as an operator would put it (docs/scaling.md): round robin,
- * each server checked on {@code /healthz} every 250 ms, a request its node did not answer sent to another. The config is written by the test into {@code dir}; the process is the
+ * each server checked on {@code /healthz} every 250 ms, a redirect its node did not answer sent to another, a
+ * signed-in browser kept on the node that holds its session. The config is written by the test into {@code dir}; the process is the
  * test's own (foreground, {@code -db}), stopped by its pid. Every answer carries {@code x-shortr-node}, the name of
  * the server that gave it, so a test can see where a request went.
  */
@@ -48,6 +49,7 @@ final class Haproxy implements AutoCloseable {
                     timeout connect 2s
                     timeout client 30s
                     timeout server 30s
+                    option forwardfor
                     # a request whose node refused the connection or closed it unanswered (stopping, killed) goes to another
                     retries 3
                     option redispatch 1
@@ -60,7 +62,13 @@ final class Haproxy implements AutoCloseable {
                     option httpchk
                     http-check send meth GET uri /healthz
                     http-check expect status 200
+                    # only a GET or HEAD is sent again once a node may have seen it: a create must not be made twice
+                    http-request disable-l7-retry unless METH_GET
                     http-response set-header x-shortr-node %%s
+                    # the web UI's sessions live in the memory of the node that signed the browser in
+                    stick-table type string len 64 size 100k expire 12h
+                    stick on req.cook(shortr_session)
+                    stick store-response res.cook(shortr_session)
                 %s""".formatted(port, backend));
         Process p;
         try {

@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * of its own with one I/O thread, on one PostgreSQL database and one Redis, behind haproxy (round robin, checked on
  * {@code /healthz}). A link made on one node is served by the others and through the proxy; an edit on any node is
  * served by every node within a second (p99, measured and printed); clicks taken by all of them add up exactly; and
- * writers on every node leave one change feed without a gap or a duplicate. Last, with clients sending redirects
+ * writers on every node leave one change feed without a gap or a duplicate; a signed-in browser is kept on the node
+ * that holds its session. Last, with clients sending redirects
  * through the proxy all along, one node is stopped (SIGTERM) and another killed (SIGKILL).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the feed's writers on a feed already begun; nodes stopped last
@@ -65,14 +66,14 @@ class ThreeNodesIT {
                 rateLimit: { enabled: false }
                 """);
         Map<String, String> env = Map.of("SHORTR_STORE", pg.url(), "SHORTR_REDIS_URL", redis.url());
-        for (String name : NAMES) {
-            nodes.put(name, ChildNode.serve(yaml, dir.resolve("data-" + name), dir.resolve("logs-" + name), ChildNode.freePort(), env));
-        }
         Map<String, String> servers = new LinkedHashMap<>();
-        for (var n : nodes.entrySet()) {
-            n.getValue().awaitHealthy();
-            assertThat(get(n.getValue().baseUrl(), "/readyz").statusCode()).as("node %s ready", n.getKey()).isEqualTo(200);
-            servers.put(n.getKey(), n.getValue().baseUrl());
+        for (String name : NAMES) {
+            // one after another: three JVMs warming up at once on a small machine take longer than the three in turn
+            ChildNode n = ChildNode.serve(yaml, dir.resolve("data-" + name), dir.resolve("logs-" + name), ChildNode.freePort(), env);
+            nodes.put(name, n);
+            n.awaitHealthy();
+            assertThat(get(n.baseUrl(), "/readyz").statusCode()).as("node %s ready", name).isEqualTo(200);
+            servers.put(name, n.baseUrl());
         }
         proxy = Haproxy.start(dir.resolve("haproxy"), servers);
         for (var n : nodes.entrySet()) {
@@ -287,6 +288,33 @@ class ThreeNodesIT {
 
     @Test
     @Order(5)
+    void aSignedInBrowserStaysOnTheNodeThatHoldsItsSession() throws Exception {
+        HttpResponse<String> signedIn = HTTP.send(HttpRequest.newBuilder(URI.create(proxy.baseUrl() + "/ui/session"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"key\": \"" + admin + "\"}")).header("content-type", "application/json")
+                .header("origin", proxy.baseUrl()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(200);
+        String setCookie = signedIn.headers().firstValue("set-cookie").orElseThrow();
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        String home = signedIn.headers().firstValue("x-shortr-node").orElseThrow();
+        List<HttpResponse<String>> asked = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            HttpResponse<String> who = HTTP.send(HttpRequest.newBuilder(URI.create(proxy.baseUrl() + "/ui/session")).header("cookie", cookie)
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(TestNode.parse(who.body()).get("signedIn").asBoolean()).as("signed in, ask %d", i + 1).isTrue();
+            asked.add(who);
+            HttpResponse<String> api = HTTP.send(HttpRequest.newBuilder(URI.create(proxy.baseUrl() + "/api/v1/links?limit=1"))
+                    .header("cookie", cookie).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(api.statusCode()).as("the API with the session cookie: %s", api.body()).isEqualTo(200);
+            asked.add(api);
+        }
+        assertThat(Haproxy.spread(asked)).as("answered by").containsOnlyKeys(home);
+        HttpResponse<String> visitor = get(proxy.baseUrl(), "/abc123");
+        assertThat(visitor.statusCode()).isEqualTo(302);
+        assertThat(visitor.headers().firstValue("set-cookie")).as("stickiness costs a visitor no cookie").isEmpty();
+    }
+
+    @Test
+    @Order(6)
     void throughTheProxyAStoppedNodeCostsNoRequestAndAKilledOneCostsFew() throws Exception {
         nodes.get("a").expect(201, "POST", "/api/v1/links", admin, "{\"code\": \"drn001\", \"url\": \"https://example.com/drain\"}");
         List<Answer> answers = Collections.synchronizedList(new ArrayList<>());
