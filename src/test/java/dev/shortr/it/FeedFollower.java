@@ -41,6 +41,8 @@ final class FeedFollower implements AutoCloseable {
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
     private final List<String> failures = new CopyOnWriteArrayList<>();
     private final Map<String, JsonNode> replica = new HashMap<>();
+    /** Where following started: the first change due is {@code from + 1}. */
+    private final long from;
     private volatile long cursor;
     private volatile long requests;
     private volatile boolean stopping;
@@ -50,6 +52,7 @@ final class FeedFollower implements AutoCloseable {
     FeedFollower(List<String> bases, String key, long after, int limit, int waitSeconds) {
         this.bases = List.copyOf(bases);
         this.key = key;
+        this.from = after;
         this.cursor = after;
         this.limit = limit;
         this.waitSeconds = waitSeconds;
@@ -166,17 +169,19 @@ final class FeedFollower implements AutoCloseable {
     }
 
     /**
-     * The core check: the seqs seen are exactly 1..{@code last} in order (no gap, no duplicate), nothing failed,
-     * and for every code the changes of each kind number exactly what was acknowledged to the writers.
+     * The core check: the seqs seen are exactly {@code after + 1}..{@code last} in order (1..{@code last} when
+     * following from 0; no gap, no duplicate), nothing failed, and for every code the changes of each kind number
+     * exactly what was acknowledged to the writers.
      */
     void assertExactly(long last, Map<String, Map<String, Integer>> acknowledged) {
         assertThat(failures).as("follower failures").isEmpty();
         List<Seen> all = seen();
         List<Long> seqs = all.stream().map(Seen::seq).toList();
-        assertThat(seqs).as("seqs seen").hasSize((int) last);
+        assertThat(seqs).as("seqs seen after %d", from).hasSize((int) (last - from));
         for (int i = 0; i < seqs.size(); i++) {
-            if (seqs.get(i) != i + 1) {
-                throw new AssertionError("seq #" + (i + 1) + " seen is " + seqs.get(i) + " (gap or duplicate)");
+            if (seqs.get(i) != from + i + 1) {
+                throw new AssertionError("seq #" + (i + 1) + " seen is " + seqs.get(i) + " where " + (from + i + 1)
+                        + " was due (gap or duplicate)");
             }
         }
         Map<String, Map<String, Integer>> counted = new TreeMap<>();

@@ -30,6 +30,8 @@ public final class PostgresDatabase implements AutoCloseable {
     /** SQLSTATEs after which a transaction may simply run again: serialization failure and deadlock. */
     private static final java.util.Set<String> RETRYABLE = java.util.Set.of("40001", "40P01");
     private static final int ATTEMPTS = 3;
+    /** How long past store.statementTimeout a read from the server waits before the connection is given up for dead. */
+    private static final int SOCKET_SLACK_SECONDS = 5;
     /**
      * An advisory lock key ('shortr' + 1): link deletes take it exclusively, analytics writes shared, so that a
      * delete never interleaves with a flush that would bring the deleted link's counters back (see
@@ -67,8 +69,9 @@ public final class PostgresDatabase implements AutoCloseable {
         h.addDataSourceProperty("ApplicationName", "shortr");
         h.addDataSourceProperty("tcpKeepAlive", "true");
         h.addDataSourceProperty("connectTimeout", Long.toString(Math.max(1, Math.min(30, waitMs / 1000 + 1))));
-        // a server that stops answering (a partition) must not hold a caller forever either
-        h.addDataSourceProperty("socketTimeout", Long.toString(statementMs / 1000 + 30));
+        // a server that stops answering (a partition, a failover that moved the address) must not hold a caller forever
+        // either: a live server ends any statement at statement_timeout, so a few seconds past that it is not coming
+        h.addDataSourceProperty("socketTimeout", Long.toString((statementMs + 999) / 1000 + SOCKET_SLACK_SECONDS));
         h.addDataSourceProperty("reWriteBatchedInserts", "true");
         h.addDataSourceProperty("options", "-c statement_timeout=" + statementMs + " -c lock_timeout=" + statementMs
                 + " -c idle_in_transaction_session_timeout=" + Math.max(60_000, 2 * statementMs));
