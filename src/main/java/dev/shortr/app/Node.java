@@ -132,7 +132,8 @@ public final class Node implements AutoCloseable {
                     ac.enabled());
             redirects.serverTiming(config.server().serverTiming());
             // many nodes: each change is published on Redis, every node drops it from its cache, and the store's change
-            // feed is read as well (often while Redis is down); no Redis: a node alone, as ever
+            // feed is read as well (often while Redis is down); a shared store without Redis: the feed alone, every
+            // redis.fallbackCacheTtl; SQLite without Redis: a node alone, as ever
             redis = config.redis().enabled() ? Redis.start(config.redis()) : null;
             RedisChanges changes = redis == null ? null : new RedisChanges(redis);
             if (redis != null) {
@@ -142,6 +143,11 @@ public final class Node implements AutoCloseable {
                 changes.subscribe((code, seq, sentAt) -> inv.notice(code));
                 redis.onHealth(inv::connected);
                 inv.start();
+            } else if (config.store().postgres()) {
+                java.time.Duration ttl = config.redis().fallbackCacheTtl();
+                invalidations = new Invalidations(stores.links(), redirects, ttl, ttl).start();
+                log.info("no redis.url: edits made on other nodes reach this node's redirect cache within "
+                        + "redis.fallbackCacheTtl ({}), read from the store's change feed", ttl);
             }
             // the change feed replicas long-poll: woken by this node's writes, polling for other nodes' (raw store)
             ChangeFeed feed = new ChangeFeed(stores.links(), java.time.Duration.ofMillis(250), 1024);
@@ -166,6 +172,9 @@ public final class Node implements AutoCloseable {
             if (redis != null) {
                 api.shareLimits(new RedisBuckets(redis)::tryConsume);
                 registerRedisMetrics(metrics, redis, changes, invalidations, api);
+            }
+            if (invalidations != null) {
+                registerFeedMetrics(metrics, invalidations);
             }
             if (sessions != null) {
                 // the session cookie is Secure when the UI is only ever reached over HTTPS
@@ -381,6 +390,10 @@ public final class Node implements AutoCloseable {
                 + "redis.fallbackCacheTtl because Redis is down", inv, i -> i.cut() ? 1 : 0);
         m.counter("shortr.redirect.cache.invalidations", "Cached codes dropped for a change made elsewhere, by what told us", inv,
                 Invalidations::fromNotices, "source", "peer");
+    }
+
+    /** With Redis, or on a shared store without it: the change feed read for cache invalidation. */
+    private static void registerFeedMetrics(Metrics m, Invalidations inv) {
         m.counter("shortr.redirect.cache.invalidations", "Cached codes dropped for a change made elsewhere, by what told us", inv,
                 Invalidations::fromFeed, "source", "feed");
         m.counter("shortr.redirect.cache.feed.reads", "Reads of the store's change feed for cache invalidation", inv,

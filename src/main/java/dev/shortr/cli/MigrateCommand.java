@@ -23,12 +23,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "migrate", description = {"Copy a store into another: links (ids, codes and the change feed), API keys, "
         + "click counters, analytics and visits; then verify both with counts and checksums.",
         "Stop every node using the source first. Interrupted? Run the same command again: it resumes.",
-        "Stores: sqlite:DIR (the data directory of shortr.db), or a PostgreSQL URL once that adapter exists."})
+        "Stores: sqlite:DIR (the data directory of shortr.db), or postgres://user@host:port/database."})
 final class MigrateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--from", required = true, paramLabel = "STORE", description = "The store to copy: sqlite:DIR.")
+    @Option(names = "--from", required = true, paramLabel = "STORE", description = "The store to copy: sqlite:DIR or a postgres:// URL.")
     String from;
 
     @Option(names = "--to", required = true, paramLabel = "STORE", description = "The store to fill: empty, or the target of an interrupted copy of the same source.")
@@ -81,7 +81,7 @@ final class MigrateCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** {@code sqlite:DIR}; anything else goes to {@link Stores#open} as a store URL (PostgreSQL, once it exists). */
+    /** {@code sqlite:DIR}; anything else goes to {@link Stores#open} as a store URL ({@code postgres://...}). */
     private StoreConfig store(String option, String url, boolean mustExist) {
         if (url.startsWith("sqlite:")) {
             Path dir = Path.of(url.substring("sqlite:".length()));

@@ -32,7 +32,7 @@ class MigrateIT {
 
     record Run(int exit, String out, String err) {}
 
-    private static Run cli(String... args) {
+    static Run cli(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int exit = Cli.run(args, new PrintWriter(out), new PrintWriter(err), Map.of());
@@ -40,7 +40,7 @@ class MigrateIT {
     }
 
     /** What a client reads of a node: links, the feed, stats and visits. Clicks nothing. */
-    private static Map<String, String> data(TestNode n, List<String> codes) {
+    static Map<String, String> data(TestNode n, List<String> codes) {
         Map<String, String> seen = new LinkedHashMap<>();
         JsonNode links = parse(n.admin("GET", "/api/v1/links?limit=1000", null).body());
         links.get("items").forEach(l -> ((ObjectNode) l).remove("shortUrl")); // carries the node's port
@@ -55,7 +55,7 @@ class MigrateIT {
     }
 
     /** How every code answers (each answer is a click). */
-    private static Map<String, String> redirects(TestNode n, List<String> codes) {
+    static Map<String, String> redirects(TestNode n, List<String> codes) {
         Map<String, String> seen = new LinkedHashMap<>();
         for (String code : codes) {
             HttpResponse<String> r = n.get("/" + code);
@@ -64,19 +64,19 @@ class MigrateIT {
         return seen;
     }
 
-    private static void assertSame(Map<String, String> after, Map<String, String> before) {
+    static void assertSame(Map<String, String> after, Map<String, String> before) {
         assertThat(after.keySet()).isEqualTo(before.keySet());
         before.forEach((what, seen) -> assertThat(after.get(what)).as(what).isEqualTo(seen));
     }
 
-    @Test
-    void aNodeOnTheCopyServesWhatTheOriginalDid() throws Exception {
-        Path a = dir.resolve("a");
-        Path b = dir.resolve("b");
+    /** A node's data directory with a bit of everything, and what a client read of it before the copy. */
+    record Original(String adminKey, String edgeKey, List<String> codes, Map<String, String> data, Map<String, String> answers) {}
+
+    /** Fills {@code a} through a node's API (links made, edited, deleted and clicked), then reads it back after a restart. */
+    static Original original(Path a) throws InterruptedException {
         List<String> codes = new ArrayList<>();
         String adminKey;
         String edgeKey;
-        Map<String, String> before;
         Map<String, String> answers;
         try (TestNode original = TestNode.start(a)) {
             adminKey = original.adminKey();
@@ -100,27 +100,39 @@ class MigrateIT {
             answers = redirects(original, codes);
         }
         try (TestNode restarted = TestNode.start(TestNode.config(a), adminKey)) { // every click flushed by the stop
-            before = data(restarted, codes);
+            return new Original(adminKey, edgeKey, codes, data(restarted, codes), answers);
         }
+    }
+
+    /** A node on the copy answers as the original did, keys included, and its feed carries on from the copy's. */
+    static void assertServes(TestNode copy, Original o) {
+        assertSame(data(copy, o.codes()), o.data());
+        assertSame(redirects(copy, o.codes()), o.answers());
+        assertThat(copy.get("/mig2").statusCode()).as("a deleted code is still gone, not unknown").isEqualTo(410);
+        assertThat(copy.api("GET", "/api/v1/changes?after=0&wait=0", o.edgeKey(), null).statusCode()).isEqualTo(200);
+        long last = parse(o.data().get("changes")).get("last").asLong();
+        copy.createLink("after1", "https://example.com/after", null);
+        JsonNode next = parse(copy.admin("GET", "/api/v1/changes?after=" + last + "&wait=0", null).body());
+        assertThat(next.get("changes")).extracting(c -> c.get("seq").asLong()).containsExactly(last + 1);
+    }
+
+    @Test
+    void aNodeOnTheCopyServesWhatTheOriginalDid() throws Exception {
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        Original o = original(a);
 
         Run run = cli("migrate", "--from", "sqlite:" + a, "--to", "sqlite:" + b, "--batch", "3");
 
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out().lines().skip(1).toList()).hasSize(6).allSatisfy(l -> assertThat(l).endsWith("ok"));
         assertThat(run.err()).startsWith("copied 2 keys, 11 links");
-        try (TestNode copy = TestNode.start(TestNode.config(b), adminKey)) {
-            assertSame(data(copy, codes), before);
-            assertSame(redirects(copy, codes), answers);
-            assertThat(copy.get("/mig2").statusCode()).as("a deleted code is still gone, not unknown").isEqualTo(410);
-            assertThat(copy.api("GET", "/api/v1/changes?after=0&wait=0", edgeKey, null).statusCode()).isEqualTo(200);
-            long last = parse(before.get("changes")).get("last").asLong();
-            copy.createLink("after1", "https://example.com/after", null);
-            JsonNode next = parse(copy.admin("GET", "/api/v1/changes?after=" + last + "&wait=0", null).body());
-            assertThat(next.get("changes")).extracting(c -> c.get("seq").asLong()).containsExactly(last + 1);
+        try (TestNode copy = TestNode.start(TestNode.config(b), o.adminKey())) {
+            assertServes(copy, o);
         }
     }
 
-    private static void awaitCounted(TestNode n, String code, long clicks) throws InterruptedException {
+    static void awaitCounted(TestNode n, String code, long clicks) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             JsonNode stats = parse(n.admin("GET", "/api/v1/links/" + code + "/stats", null).body());
@@ -140,11 +152,7 @@ class MigrateIT {
             StoreFixture.populate(s, 1500);
         }
         Path stderr = dir.resolve("child.err");
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", cp, "dev.shortr.app.Main",
-                "migrate", "--from", "sqlite:" + a, "--to", "sqlite:" + b, "--batch", "1")
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr.toFile()).start();
+        Process child = shortr(stderr, "migrate", "--from", "sqlite:" + a, "--to", "sqlite:" + b, "--batch", "1");
         try {
             long copied = 0;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -169,6 +177,15 @@ class MigrateIT {
         assertThat(rest.err()).contains("links: resuming after ");
         assertThat(rest.out()).doesNotContain("DIFFERS");
         assertThat(cli("migrate", "--from", "sqlite:" + a, "--to", "sqlite:" + b, "--verify-only").exit()).isZero();
+    }
+
+    /** {@code shortr args...} in a process of its own, its standard error to {@code stderr}. */
+    static Process shortr(Path stderr, String... args) throws java.io.IOException {
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", cp, "dev.shortr.app.Main"));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr.toFile()).start();
     }
 
     /** Links in a SQLite file being written by another process; 0 while it has no schema yet. */

@@ -25,7 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** {@link Migration} and {@link Verification} between two SQLite data directories. */
+/**
+ * {@link Migration} and {@link Verification} between two SQLite data directories; subclasses rerun every case with
+ * a target on another adapter.
+ */
 class MigrationTest {
     private static final int LINKS = 40;
     private static final int BATCH = 7;
@@ -40,11 +43,24 @@ class MigrationTest {
         return Stores.open(new StoreConfig("sqlite", dir.resolve(name), 2, 64));
     }
 
+    /** The target store, empty before each test; opened again (same data) after {@link #tamper}. */
+    Stores openTarget() {
+        return open("target");
+    }
+
+    /** Runs {@code sql} on the closed target's database, outside the store; returns the rows it changed. */
+    int tamper(String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("target").resolve("shortr.db"));
+             Statement st = c.createStatement()) {
+            return st.executeUpdate(sql);
+        }
+    }
+
     @BeforeEach
     void fill() {
         source = open("source");
         made = StoreFixture.populate(source, LINKS);
-        target = open("target");
+        target = openTarget();
     }
 
     @AfterEach
@@ -153,16 +169,13 @@ class MigrationTest {
             "a key's scopes           | UPDATE api_keys SET scopes = 'admin' WHERE name = 'edge'                                                   | keys",
             "a day of clicks          | UPDATE click_days SET clicks = clicks + 1 WHERE link_id = (SELECT min(link_id) FROM click_days)            | clicks",
             "an hour of analytics     | DELETE FROM click_hours WHERE link_id = (SELECT min(link_id) FROM click_hours)                             | analytics",
-            "a visitor salt           | UPDATE visitor_salts SET salt = x'00'                                                                      | analytics",
+            "a visitor salt           | UPDATE visitor_salts SET salt = substr(salt, 2)                                                            | analytics",
             "a chunk of visits        | UPDATE visit_chunks SET visits = visits + 1 WHERE id = 2                                                   | visits"})
     void verificationFindsATamperedTarget(String what, String sql, String section) throws Exception {
         migration(Migration.Progress.NONE).run();
         target.close();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("target").resolve("shortr.db"));
-             Statement st = c.createStatement()) {
-            assertThat(st.executeUpdate(sql)).as("rows tampered with").isPositive();
-        }
-        target = open("target");
+        assertThat(tamper(sql)).as("rows tampered with").isPositive();
+        target = openTarget();
 
         Verification.Report report = Verification.compare(from(), to());
 

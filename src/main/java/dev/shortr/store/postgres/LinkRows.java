@@ -29,6 +29,10 @@ final class LinkRows {
             + "title_folded, owner, disabled, created_at, updated_at, track";
     static final int FIELD_COUNT = 14;
 
+    /** The array types of {@link #FIELDS}, in order, for {@code unnest} of what {@link #fieldArrays} gives. */
+    static final String FIELD_ARRAYS = "?::text[], ?::text[], ?::int[], ?::int[], ?::boolean[], ?::bigint[], ?::bigint[], "
+            + "?::text[], ?::text[], ?::text[], ?::boolean[], ?::bigint[], ?::bigint[], ?::boolean[]";
+
     static final String FIND = "SELECT " + COLUMNS + " FROM links l WHERE l.code = ?";
 
     private LinkRows() {
@@ -90,6 +94,44 @@ final class LinkRows {
         s.setLong(i++, l.createdAt().toEpochMilli());
         s.setLong(i++, l.updatedAt().toEpochMilli());
         s.setBoolean(i, l.track());
+    }
+
+    /** {@link #FIELDS} of every link as one array per column ({@link #FIELD_ARRAYS}), for a statement that unnests them. */
+    static Object[] fieldArrays(List<Link> links) {
+        int n = links.size();
+        String[] targets = new String[n];
+        String[] hosts = new String[n];
+        int[] redirects = new int[n];
+        Integer[] cacheSeconds = new Integer[n];
+        boolean[] forwardQuery = new boolean[n];
+        Long[] expiresAt = new Long[n];
+        Long[] maxClicks = new Long[n];
+        String[] titles = new String[n];
+        String[] folded = new String[n];
+        String[] owners = new String[n];
+        boolean[] disabled = new boolean[n];
+        long[] created = new long[n];
+        long[] updated = new long[n];
+        boolean[] track = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            Link l = links.get(i);
+            targets[i] = l.target().value();
+            hosts[i] = l.target().host();
+            redirects[i] = l.redirect().status();
+            cacheSeconds[i] = l.cacheSeconds();
+            forwardQuery[i] = l.forwardQuery();
+            expiresAt[i] = l.expiresAt() == null ? null : l.expiresAt().toEpochMilli();
+            maxClicks[i] = l.maxClicks();
+            titles[i] = l.title();
+            folded[i] = l.title() == null ? null : fold(l.title());
+            owners[i] = l.owner();
+            disabled[i] = l.disabled();
+            created[i] = l.createdAt().toEpochMilli();
+            updated[i] = l.updatedAt().toEpochMilli();
+            track[i] = l.track();
+        }
+        return new Object[] {targets, hosts, redirects, cacheSeconds, forwardQuery, expiresAt, maxClicks, titles, folded, owners,
+                disabled, created, updated, track};
     }
 
     /** {@code l} as it reads back: timestamps are stored in whole milliseconds. */

@@ -40,8 +40,7 @@ final class LinkWrites {
             + "INSERT INTO links (code, " + LinkRows.FIELDS + ") "
             + "SELECT u.code, u.target, u.host, u.redirect, u.cache_seconds, u.forward_query, u.expires_at, u.max_clicks, "
             + "u.title, u.title_folded, u.owner, u.disabled, u.created_at, u.updated_at, u.track "
-            + "FROM unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::int[], ?::boolean[], ?::bigint[], ?::bigint[], "
-            + "?::text[], ?::text[], ?::text[], ?::boolean[], ?::bigint[], ?::bigint[], ?::boolean[]) WITH ORDINALITY "
+            + "FROM unnest(?::text[], " + LinkRows.FIELD_ARRAYS + ") WITH ORDINALITY "
             + "AS u(code, target, host, redirect, cache_seconds, forward_query, expires_at, max_clicks, title, title_folded, "
             + "owner, disabled, created_at, updated_at, track, ord) "
             // in draft order, so ids follow it and the first of two drafts with one code is the one inserted
@@ -88,46 +87,14 @@ final class LinkWrites {
      * result per draft. A code taken before, or by an earlier draft of the same batch, is {@link Insert.CodeTaken}.
      */
     List<Insert> insertAll(List<Link> drafts) throws SQLException {
-        int n = drafts.size();
-        String[] codes = new String[n];
-        String[] targets = new String[n];
-        String[] hosts = new String[n];
-        int[] redirects = new int[n];
-        Integer[] cacheSeconds = new Integer[n];
-        boolean[] forwardQuery = new boolean[n];
-        Long[] expiresAt = new Long[n];
-        Long[] maxClicks = new Long[n];
-        String[] titles = new String[n];
-        String[] folded = new String[n];
-        String[] owners = new String[n];
-        boolean[] disabled = new boolean[n];
-        long[] created = new long[n];
-        long[] updated = new long[n];
-        boolean[] track = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            Link d = drafts.get(i);
-            codes[i] = d.code().value();
-            targets[i] = d.target().value();
-            hosts[i] = d.target().host();
-            redirects[i] = d.redirect().status();
-            cacheSeconds[i] = d.cacheSeconds();
-            forwardQuery[i] = d.forwardQuery();
-            expiresAt[i] = d.expiresAt() == null ? null : d.expiresAt().toEpochMilli();
-            maxClicks[i] = d.maxClicks();
-            titles[i] = d.title();
-            folded[i] = d.title() == null ? null : LinkRows.fold(d.title());
-            owners[i] = d.owner();
-            disabled[i] = d.disabled();
-            created[i] = d.createdAt().toEpochMilli();
-            updated[i] = d.updatedAt().toEpochMilli();
-            track[i] = d.track();
-        }
+        String[] codes = drafts.stream().map(d -> d.code().value()).toArray(String[]::new);
         Map<String, Long> ids = new HashMap<>();
         try (PreparedStatement insert = c.prepareStatement(INSERT_ALL)) {
-            Object[] columns = {codes, codes, targets, hosts, redirects, cacheSeconds, forwardQuery, expiresAt, maxClicks, titles,
-                    folded, owners, disabled, created, updated, track};
-            for (int i = 0; i < columns.length; i++) {
-                insert.setObject(i + 1, columns[i]);
+            insert.setObject(1, codes);
+            insert.setObject(2, codes);
+            Object[] fields = LinkRows.fieldArrays(drafts);
+            for (int i = 0; i < fields.length; i++) {
+                insert.setObject(i + 3, fields[i]);
             }
             try (ResultSet rs = insert.executeQuery()) {
                 while (rs.next()) {
@@ -147,7 +114,7 @@ final class LinkWrites {
         }
         tagAll(inserted, ids);
         Map<Long, Long> seqs = created(inserted, ids);
-        List<Insert> out = new ArrayList<>(n);
+        List<Insert> out = new ArrayList<>(drafts.size());
         Set<String> reported = new HashSet<>();
         for (Link d : drafts) {
             Long id = ids.get(d.code().value());

@@ -1,5 +1,6 @@
 package dev.shortr.store.postgres;
 
+import dev.shortr.analytics.AnalyticsRow;
 import dev.shortr.analytics.AnalyticsStore;
 import dev.shortr.analytics.Counts;
 import dev.shortr.analytics.Visit;
@@ -370,6 +371,40 @@ public final class PostgresAnalyticsStore implements AnalyticsStore {
                 return drop.executeUpdate();
             }
         });
+    }
+
+    /** In a transaction, so that each table is read through a cursor, a few thousand rows at a time. */
+    @Override
+    public void exportRows(long afterLinkId, long lastLinkId, Consumer<AnalyticsRow> sink) {
+        db.write("analytics rows of links " + afterLinkId + ".." + lastLinkId, c -> {
+            AnalyticsRestore.export(c, afterLinkId, lastLinkId, sink);
+            return null;
+        });
+    }
+
+    @Override
+    public List<AnalyticsRow.Chunk> chunksAfter(long afterId, int limit) {
+        return limit <= 0 ? List.of() : db.read("visit chunks after " + afterId, c -> AnalyticsRestore.chunks(c, afterId, limit));
+    }
+
+    @Override
+    public long lastChunkId() {
+        return db.read("last visit chunk", c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT coalesce(max(id), 0) FROM visit_chunks"); ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    @Override
+    public void restore(List<? extends AnalyticsRow> rows) {
+        if (!rows.isEmpty()) {
+            db.write("restore " + rows.size() + " analytics rows", c -> {
+                AnalyticsRestore.restore(c, rows);
+                return null;
+            });
+        }
     }
 
     private static long[] ids(Collection<Long> scope) {

@@ -251,6 +251,31 @@ public final class PostgresLinkStore implements LinkStore, AutoCloseable {
         db.ping();
     }
 
+    @Override
+    public List<Change.Row> changeRows(long after, int limit) {
+        return limit <= 0 ? List.of() : db.read("change rows after " + after, c -> LinkRestore.rows(c, after, limit));
+    }
+
+    @Override
+    public void restoreLinks(List<Link> links) {
+        if (!links.isEmpty()) {
+            db.write("restore " + links.size() + " links", c -> {
+                new LinkRestore(c).links(links);
+                return null;
+            });
+        }
+    }
+
+    @Override
+    public void restoreChanges(List<Change.Row> rows) {
+        if (!rows.isEmpty()) {
+            db.write("restore " + rows.size() + " changes", c -> {
+                new LinkRestore(c).changes(rows);
+                return null;
+            });
+        }
+    }
+
     /** Commits the creates still queued; later ones fail. */
     @Override
     public void close() {
