@@ -57,7 +57,7 @@ final class FeedStress {
                 assertThat(now.getKey()).isEqualTo(last);
                 assertThat(follower.replica()).as("replica built from the whole feed").isEqualTo(now.getValue());
                 assertThat(late.replica()).as("replica built from a snapshot and the feed after it").isEqualTo(now.getValue());
-                assertThat(follower.requests()).as("pages read").isGreaterThan((last - from) / 3);
+                assertThat(follower.requests()).as("pages read").isGreaterThanOrEqualTo((last - from) / 3); // pages of 3: at least that many, exactly that when every page came full
             }
         }
     }
