@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +33,11 @@ class PostgresNodesWithoutRedisIT {
 
     @TempDir
     Path dir;
+
+    @BeforeEach
+    void empty() {
+        pg.truncate(); // the class shares one database: each test's first node mints the first key
+    }
 
     private ShortrConfig onPostgres(Path data) {
         ShortrConfig c = TestNode.config(data);
@@ -92,6 +98,27 @@ class PostgresNodesWithoutRedisIT {
             assertThat(b.metric("shortr_redirect_cache_feed_reads_total")).isPositive();
         } finally {
             nodeLog.detachAppender(logged);
+        }
+    }
+
+    /** A key is trusted for ApiKeys.TRUST once checked: revoked on A, it stops on A at once and on B within that. */
+    @Test
+    void aKeyRevokedOnOneNodeStopsOnTheOtherWithinASecond() throws Exception {
+        try (TestNode a = TestNode.start(onPostgres(dir.resolve("a")), null);
+             TestNode b = TestNode.start(onPostgres(dir.resolve("b")), a.adminKey())) {
+            String key = a.mintKey("ci", "links:read");
+            String id = key.substring(3, 11);
+            assertThat(b.api("GET", "/api/v1/links", key, null).statusCode()).as("a new key works on B at once").isEqualTo(200);
+            assertThat(a.api("GET", "/api/v1/links", key, null).statusCode()).isEqualTo(200);
+
+            assertThat(a.admin("DELETE", "/api/v1/keys/" + id, null).statusCode()).isEqualTo(204);
+            long revoked = System.nanoTime();
+
+            assertThat(a.api("GET", "/api/v1/links", key, null).statusCode()).as("on the node that revoked it, at once").isEqualTo(401);
+            while (b.api("GET", "/api/v1/links", key, null).statusCode() != 401) {
+                assertThat(System.nanoTime() - revoked).as("ns until B refuses the revoked key").isLessThan(BOUND.toNanos());
+                Thread.sleep(20);
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package dev.shortr.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.shortr.auth.ApiKeys;
 import dev.shortr.config.ShortrConfig;
 import dev.shortr.config.StoreConfig;
 import dev.shortr.store.postgres.PgTestDatabase;
@@ -55,6 +56,7 @@ class PostgresPoolIT {
             try (Statement s = locker.createStatement()) {
                 s.execute("LOCK TABLE api_keys IN ACCESS EXCLUSIVE MODE"); // every API call starts by looking up its key
             }
+            Thread.sleep(ApiKeys.TRUST.toMillis() + 100); // once the node no longer trusts the key it checked last
             List<Future<HttpResponse<String>>> stuck = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
                 stuck.add(pool.submit(() -> node.admin("GET", "/api/v1/links", null)));
