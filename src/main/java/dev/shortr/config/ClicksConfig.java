@@ -23,9 +23,9 @@ public record ClicksConfig(boolean enabled, int queueCapacity, Duration flushInt
         Setting.CLICKS_AGGREGATOR.require(aggregator);
     }
 
-    /** Aggregating on an event loop. */
+    /** Aggregating on a thread of its own. */
     public ClicksConfig(boolean enabled, int queueCapacity, Duration flushInterval, int maxBatch, AnalyticsConfig analytics) {
-        this(enabled, queueCapacity, flushInterval, maxBatch, analytics, "loop");
+        this(enabled, queueCapacity, flushInterval, maxBatch, analytics, "thread");
     }
 
     /** True when clicks are folded on an event loop rather than on a thread of their own. */
