@@ -46,6 +46,8 @@ class ArchitectureTest {
             Map.entry("redis", List.of("dev.shortr.config.", "io.lettuce.", "io.github.bucket4j.", "org.slf4j.")),
             Map.entry("ui", List.of("dev.shortr.auth.", "dev.shortr.http.", "com.fasterxml.jackson.", "org.slf4j.")),
             Map.entry("cli", List.of("dev.shortr.", "picocli.", "com.fasterxml.jackson.", "org.slf4j.")),
+            // the traffic director knows nothing of links or HTTP routes (STYLE.md)
+            Map.entry("dns", List.of("dev.shortr.dns.", "org.xbill.DNS.", "io.netty.", "com.fasterxml.jackson.", "javax.net.ssl.")),
             Map.entry("migrate", List.of("dev.shortr.link.", "dev.shortr.auth.", "dev.shortr.visit.", "dev.shortr.analytics.")),
             Map.entry("app", List.of("dev.shortr.", "io.", "org.", "com.")));
 
