@@ -3,6 +3,7 @@ package dev.shortr.dns;
 import dev.shortr.dns.zone.HealthCheck;
 import dev.shortr.dns.zone.Site;
 import dev.shortr.dns.zone.Zone;
+import io.netty.util.NetUtil;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -200,8 +201,8 @@ public final class HealthChecks implements SiteHealth, AutoCloseable {
             for (Site s : pool.sites()) {
                 State st = states.get(s.key());
                 List<String> addresses = new ArrayList<>();
-                s.ipv4().forEach(a -> addresses.add(a.getHostAddress()));
-                s.ipv6().forEach(a -> addresses.add(a.getHostAddress()));
+                s.ipv4().forEach(a -> addresses.add(NetUtil.toAddressString(a)));
+                s.ipv6().forEach(a -> addresses.add(NetUtil.toAddressString(a)));
                 out.add(st == null
                         ? new Status(pool.name(), s.name(), addresses, s.region(), s.weight(), true, false, null, null, null, 0, 0,
                                 s.target().toString())

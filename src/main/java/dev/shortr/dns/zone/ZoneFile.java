@@ -182,8 +182,15 @@ public final class ZoneFile {
                 primary = name(f.get("primary"), "soa.primary");
             }
             if (f.get("contact") != null) {
+                // hostmaster@sho.rt is the mailbox hostmaster.sho.rt. (RFC 1035 §3.3.13); a name is taken as written
                 String c = f.text("contact", "");
-                contact = name(YAML.getNodeFactory().textNode(c.replaceFirst("@", ".")), "soa.contact");
+                String mailbox = c;
+                if (c.contains("@")) {
+                    int at = c.indexOf('@');
+                    mailbox = c.substring(0, at).replace(".", "\\.") + "." + c.substring(at + 1);
+                    mailbox = mailbox.endsWith(".") ? mailbox : mailbox + ".";
+                }
+                contact = name(YAML.getNodeFactory().textNode(mailbox), "soa.contact");
             }
             serial = f.integer("serial", 1, 0, 4_294_967_295L);
             refresh = f.seconds("refresh", refresh, 1, 2_147_483_647L);
