@@ -6,6 +6,7 @@ import dev.shortr.auth.ApiKeys;
 import dev.shortr.auth.BrowserSession;
 import dev.shortr.config.AuthConfig;
 import dev.shortr.config.RateLimitConfig;
+import dev.shortr.http.Reply;
 import dev.shortr.http.Router;
 import dev.shortr.link.ChangeFeed;
 import dev.shortr.link.LinkStore;
@@ -29,6 +30,7 @@ public final class Api {
     private final StatsApi stats;
     private final QrApi qr;
     private final ChangesApi changes;
+    private final Guard guard;
 
     public Api(Links links, ClickStore clicks, ApiKeys keys, Webhooks webhooks, LinkStore readiness, Supplier<String> metrics,
                AuthConfig auth, RateLimitConfig rateLimit, String publicUrl, AnalyticsStore analytics) {
@@ -48,6 +50,7 @@ public final class Api {
                ChangeFeed feed) {
         this.limits = new RateLimits(rateLimit);
         Guard guard = new Guard(keys, limits, sessions, publicUrl);
+        this.guard = guard;
         this.links = new LinksApi(links, clicks, guard, publicUrl, auth.anonymousCreate());
         this.qr = new QrApi(links, guard, publicUrl);
         this.stats = new StatsApi(links, clicks, new Stats(analytics), analytics, guard);
@@ -65,6 +68,14 @@ public final class Api {
         keys.routes(r);
         webhooks.routes(r);
         changes.routes(r);
+    }
+
+    /**
+     * Adds {@code GET path}, for admin keys only, answering the JSON {@code status} returns: the status of a role that
+     * runs beside the API (the DNS role's pools), which the API itself knows nothing about.
+     */
+    public void adminStatus(Router r, String path, String summary, Supplier<byte[]> status) {
+        r.add("GET", path, summary, guard.require(dev.shortr.auth.Scope.ADMIN, (req, caller) -> Reply.json(200, status.get())));
     }
 
     /** The per-client-address limit of the API, for other routes that a client could hammer (the UI's sign-in). */

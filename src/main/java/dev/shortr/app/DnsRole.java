@@ -148,6 +148,8 @@ public final class DnsRole implements AutoCloseable {
                 "action", "drop");
         metrics.counter("shortr.dns.ratelimited", "UDP responses over the rate limit", stats, s -> s.snapshot().rateLimitedSlipped(),
                 "action", "slip");
+        metrics.counter("shortr.dns.cache.hits", "UDP queries answered with a response already built for the same bytes", server,
+                DnsServer::cacheHits);
         metrics.counter("shortr.dns.transfers", "Zone transfers served", stats, s -> s.snapshot().transfers());
         metrics.counter("shortr.dns.health.transitions", "Site state changes (up to down or back)", health, HealthChecks::transitions);
         metrics.counter("shortr.dns.health.checks", "Health checks completed", health, HealthChecks::checks);

@@ -5,7 +5,10 @@ import dev.shortr.api.Api;
 import dev.shortr.auth.ApiKeys;
 import dev.shortr.auth.BrowserSession;
 import dev.shortr.auth.Scope;
+import dev.shortr.config.ConfigException;
 import dev.shortr.config.Http2Config;
+import dev.shortr.dns.DnsServer;
+import dev.shortr.dns.zone.ZoneFile;
 import dev.shortr.config.ShortrConfig;
 import dev.shortr.config.TlsConfig;
 import dev.shortr.http.AccessLog;
@@ -65,11 +68,13 @@ public final class Node implements AutoCloseable {
     private final Redis redis;
     private final Invalidations invalidations;
     private final ChangeFeed feed;
+    private final DnsRole dns;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closing = new AtomicBoolean();
 
     private Node(ShortrConfig config, Stores stores, Metrics metrics, ClickAggregator aggregator, Webhooks webhooks,
-                 HttpServer server, int port, Tls tls, Acme acme, Redis redis, Invalidations invalidations, ChangeFeed feed) {
+                 HttpServer server, int port, Tls tls, Acme acme, Redis redis, Invalidations invalidations, ChangeFeed feed,
+                 DnsRole dns) {
         this.config = config;
         this.stores = stores;
         this.metrics = metrics;
@@ -82,6 +87,7 @@ public final class Node implements AutoCloseable {
         this.redis = redis;
         this.invalidations = invalidations;
         this.feed = feed;
+        this.dns = dns;
     }
 
     /** Opens the store, binds the listener and returns once the node serves. Prints the first admin key once. */
@@ -110,6 +116,7 @@ public final class Node implements AutoCloseable {
         Acme acme = null;
         Redis redis = null;
         Invalidations invalidations = null;
+        DnsRole dns = null;
         try {
             // clicks: hot path -> bounded queue -> one aggregator -> store
             ClickQueue clickQueue = new ClickQueue(config.clicks().queueCapacity());
@@ -169,6 +176,17 @@ public final class Node implements AutoCloseable {
             Api api = new Api(links, stores.clicks(), keys, webhooks, timed, metrics::scrape, config.auth(), config.rateLimit(),
                     publicUrl, stores.analytics(), sessions, feed);
             api.routes(router);
+            // DNS: the authoritative role beside the HTTP listeners (its own UDP/TCP port), its pools on the admin API
+            if (config.dns().enabled()) {
+                try {
+                    dns = DnsRole.start(config.dns().zone(), new DnsServer.Settings(config.dns().host(), config.dns().port(),
+                            config.dns().threads(), 512), geoLookup(ac.geoDatabase()));
+                } catch (ZoneFile.Invalid e) {
+                    throw new ConfigException(e.problems().stream().map(p -> "dns.zone " + p).toList());
+                }
+                dns.register(metrics);
+                api.adminStatus(router, "/api/v1/dns/pools", "Health of the DNS role's sites, pool by pool", dns::poolsJson);
+            }
             if (redis != null) {
                 api.shareLimits(new RedisBuckets(redis)::tryConsume);
                 registerRedisMetrics(metrics, redis, changes, invalidations, api);
@@ -232,7 +250,8 @@ public final class Node implements AutoCloseable {
             if (acme != null) {
                 acme.start(); // the first check orders at once when there is no certificate: the challenge route is up
             }
-            Node node = new Node(config, stores, metrics, aggregator, webhooks, server, port, tls, acme, redis, invalidations, feed);
+            Node node = new Node(config, stores, metrics, aggregator, webhooks, server, port, tls, acme, redis, invalidations, feed,
+                    dns);
             Thread.ofVirtual().name("cache-warm").start(() -> {
                 try {
                     redirects.warm();
@@ -278,6 +297,7 @@ public final class Node implements AutoCloseable {
             closeQuietly(webhooks);
             closeQuietly(invalidations);
             closeQuietly(redis);
+            closeQuietly(dns);
             closeQuietly(stores);
             throw new IllegalStateException("interrupted while starting", e);
         } catch (IOException e) {
@@ -285,6 +305,7 @@ public final class Node implements AutoCloseable {
             closeQuietly(webhooks);
             closeQuietly(invalidations);
             closeQuietly(redis);
+            closeQuietly(dns);
             closeQuietly(stores);
             throw new IllegalStateException("TLS: " + e.getMessage(), e);
         } catch (RuntimeException e) {
@@ -293,6 +314,7 @@ public final class Node implements AutoCloseable {
             closeQuietly(webhooks);
             closeQuietly(invalidations);
             closeQuietly(redis);
+            closeQuietly(dns);
             closeQuietly(stores);
             throw e;
         }
@@ -460,6 +482,7 @@ public final class Node implements AutoCloseable {
             log.info("shutting down: draining requests for up to {}", config.server().shutdownGrace());
             feed.close(); // long polls answer now with what there is, instead of holding the drain up
             server.shutdown(config.server().shutdownGrace());
+            closeQuietly(dns);
             closeQuietly(acme);
             closeQuietly(tls);
             closeQuietly(invalidations);

@@ -70,6 +70,7 @@ public final class ConfigLoader {
         if (problems.isEmpty()) {
             tlsProblems(v, raw, problems);
             redisProblems(v, raw, problems);
+
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -209,7 +210,8 @@ public final class ConfigLoader {
                                 (Duration) v.get(TLS_ACME_CHECK_INTERVAL))),
                 new RedisConfig((String) v.get(REDIS_URL), (Path) v.get(REDIS_PASSWORD_FILE), (Duration) v.get(REDIS_TIMEOUT),
                         (Duration) v.get(REDIS_CONNECT_TIMEOUT), (Duration) v.get(REDIS_FALLBACK_CACHE_TTL),
-                        (Duration) v.get(REDIS_CATCH_UP_INTERVAL)));
+                        (Duration) v.get(REDIS_CATCH_UP_INTERVAL)),
+                new DnsConfig((Path) v.get(DNS_ZONE), (String) v.get(DNS_HOST), integer(v, DNS_PORT), integer(v, DNS_THREADS)));
     }
 
     private static int integer(Map<Setting, Object> v, Setting s) {

@@ -139,6 +139,11 @@ enum Setting {
     TLS_ACME_CHECK_INTERVAL("tls.acme.checkInterval", Kind.DURATION, Rule.between(Duration.ofSeconds(1), Duration.ofDays(7)),
             c -> c.tls().acme().checkInterval(), null),
 
+    DNS_ZONE("dns.zone", Kind.PATH, Rule.ANY, c -> c.dns().zone(), "SHORTR_DNS_ZONE"),
+    DNS_HOST("dns.host", Kind.TEXT, Rule.NOT_BLANK, c -> c.dns().host(), "SHORTR_DNS_HOST"),
+    DNS_PORT("dns.port", Kind.INT, Rule.range(0, 65_535), c -> c.dns().port(), "SHORTR_DNS_PORT"),
+    DNS_THREADS("dns.threads", Kind.INT, Rule.range(1, 64), c -> c.dns().threads(), null),
+
     REDIS_URL("redis.url", Kind.TEXT, Rule.REDIS_URL, c -> c.redis().url(), null),
     REDIS_PASSWORD_FILE("redis.passwordFile", Kind.PATH, Rule.ANY, c -> c.redis().passwordFile(), null),
     REDIS_TIMEOUT("redis.timeout", Kind.DURATION, Rule.between(Duration.ofMillis(1), Duration.ofSeconds(10)),

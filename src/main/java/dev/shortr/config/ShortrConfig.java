@@ -3,12 +3,18 @@ package dev.shortr.config;
 /** The whole configuration of a node. Each component receives only its own sub-record. */
 public record ShortrConfig(ServerConfig server, StoreConfig store, LinksConfig links, RedirectConfig redirect,
                            ClicksConfig clicks, AuthConfig auth, RateLimitConfig rateLimit,
-                           WebhooksConfig webhooks, TlsConfig tls, RedisConfig redis) {
+                           WebhooksConfig webhooks, TlsConfig tls, RedisConfig redis, DnsConfig dns) {
     public ShortrConfig {
         if (server == null || store == null || links == null || redirect == null || clicks == null || auth == null
-                || rateLimit == null || webhooks == null || tls == null || redis == null) {
+                || rateLimit == null || webhooks == null || tls == null || redis == null || dns == null) {
             throw new IllegalArgumentException("every section of the config is required");
         }
+    }
+
+    /** A node without the DNS role. */
+    public ShortrConfig(ServerConfig server, StoreConfig store, LinksConfig links, RedirectConfig redirect, ClicksConfig clicks,
+                        AuthConfig auth, RateLimitConfig rateLimit, WebhooksConfig webhooks, TlsConfig tls, RedisConfig redis) {
+        this(server, store, links, redirect, clicks, auth, rateLimit, webhooks, tls, redis, DnsConfig.defaults());
     }
 
     /** A node without Redis (the single-node default). */
@@ -20,6 +26,6 @@ public record ShortrConfig(ServerConfig server, StoreConfig store, LinksConfig l
     public static ShortrConfig defaults() {
         return new ShortrConfig(ServerConfig.defaults(), StoreConfig.defaults(), LinksConfig.defaults(),
                 RedirectConfig.defaults(), ClicksConfig.defaults(), AuthConfig.defaults(), RateLimitConfig.defaults(),
-                WebhooksConfig.defaults(), TlsConfig.defaults(), RedisConfig.defaults());
+                WebhooksConfig.defaults(), TlsConfig.defaults(), RedisConfig.defaults(), DnsConfig.defaults());
     }
 }

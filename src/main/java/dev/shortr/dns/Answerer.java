@@ -56,8 +56,13 @@ public final class Answerer {
         /** Send nothing: not a query (a response, or too short to have a header). */
         record Drop(String why) implements Reply {}
 
-        /** One message. */
-        record Single(byte[] wire, int rcode, boolean truncated) implements Reply {}
+        /**
+         * One message.
+         *
+         * @param cacheable whether the response depends on nothing but the query's bytes (not on the client, site
+         *                  health or a random pick), so that it may be sent again for the same bytes
+         */
+        record Single(byte[] wire, int rcode, boolean truncated, boolean cacheable) implements Reply {}
 
         /** A zone transfer: several messages, over TCP only. */
         record Transfer(List<byte[]> messages) implements Reply {}
@@ -65,9 +70,10 @@ public final class Answerer {
 
     /** The outcome of a lookup in the zone (CoreDNS's typed result). */
     sealed interface Lookup {
-        record Success(List<Record> answers, int scope) implements Lookup {}
+        /** @param steered whether a pool chose the answer (so it varies with health, place and chance) */
+        record Success(List<Record> answers, int scope, boolean steered) implements Lookup {}
 
-        record NoData(int scope) implements Lookup {}
+        record NoData(int scope, boolean steered) implements Lookup {}
 
         record NameError() implements Lookup {}
 
@@ -141,15 +147,18 @@ public final class Answerer {
         Subnet subnet = Subnet.of(opt, client);
         Lookup lookup = qtype == Type.ANY ? any(qname, z) : lookup(qname, qtype, z, subnet, 0);
         int scope = 0;
+        boolean fixed = true;
         switch (lookup) {
             case Lookup.Success s -> {
                 s.answers().forEach(a -> r.addRecord(a, Section.ANSWER));
                 additional(r, s.answers(), z);
                 scope = s.scope();
+                fixed = !s.steered();
             }
             case Lookup.NoData n -> {
                 negative(r, z);
                 scope = n.scope();
+                fixed = !n.steered();
             }
             case Lookup.NameError e -> {
                 r.getHeader().setRcode(Rcode.NXDOMAIN);
@@ -158,12 +167,13 @@ public final class Answerer {
             case Lookup.ServFail f -> {
                 r.getHeader().unsetFlag(Flags.AA);
                 r.getHeader().setRcode(Rcode.SERVFAIL);
+                fixed = false;
             }
         }
         if (opt != null) {
             r.addRecord(opt(subnet, scope), Section.ADDITIONAL);
         }
-        return single(r, r.getHeader().getRcode(), opt, tcp);
+        return single(r, r.getHeader().getRcode(), opt, tcp, fixed);
     }
 
     private Lookup lookup(Name name, int qtype, Zone z, Subnet subnet, int depth) {
@@ -175,20 +185,20 @@ public final class Answerer {
                 switch (lookup(target, qtype, z, subnet, depth + 1)) {
                     case Lookup.Success s -> {
                         chain.addAll(s.answers());
-                        return new Lookup.Success(chain, s.scope());
+                        return new Lookup.Success(chain, s.scope(), s.steered());
                     }
                     case Lookup.NameError e -> {
-                        return new Lookup.Success(chain, 0); // RFC 6604: the rcode of the last name would be NXDOMAIN;
-                    }                                        // most servers (and Knot) answer NOERROR with the chain
+                        return new Lookup.Success(chain, 0, false); // RFC 6604: the rcode of the last name would be
+                    }                                               // NXDOMAIN; most servers (Knot too) answer NOERROR
                     case Lookup.NoData n -> {
-                        return new Lookup.Success(chain, n.scope());
+                        return new Lookup.Success(chain, n.scope(), n.steered());
                     }
                     case Lookup.ServFail f -> {
                         return f;
                     }
                 }
             }
-            return new Lookup.Success(chain, 0);
+            return new Lookup.Success(chain, 0, false);
         }
         Steering steering = z.steering(name);
         if (steering != null && (qtype == Type.A || qtype == Type.AAAA || qtype == Type.HTTPS && steering.https())) {
@@ -196,9 +206,9 @@ public final class Answerer {
         }
         List<Record> found = z.records(name, qtype);
         if (!found.isEmpty()) {
-            return new Lookup.Success(found, 0);
+            return new Lookup.Success(found, 0, false);
         }
-        return z.exists(name) ? new Lookup.NoData(0) : new Lookup.NameError();
+        return z.exists(name) ? new Lookup.NoData(0, false) : new Lookup.NameError();
     }
 
     private Lookup steered(Name name, int qtype, Steering steering, Zone z, Subnet subnet) {
@@ -214,7 +224,7 @@ public final class Answerer {
             return new Lookup.ServFail();
         }
         if (chosen.sites().isEmpty()) {
-            return new Lookup.NoData(scope);
+            return new Lookup.NoData(scope, true);
         }
         long ttl = steering.ttl();
         List<Record> answers = new ArrayList<>();
@@ -231,7 +241,7 @@ public final class Answerer {
         } else {
             answers.add(https(name, ttl, v4, v6));
         }
-        return new Lookup.Success(answers, scope);
+        return new Lookup.Success(answers, scope, true);
     }
 
     /** {@code 1 . alpn="h3,h2" ipv4hint=... ipv6hint=...}: browsers may go straight to HTTP/3 (RFC 9460). */
@@ -256,7 +266,7 @@ public final class Answerer {
         if (!z.exists(name)) {
             return new Lookup.NameError();
         }
-        return new Lookup.Success(List.of(new HINFORecord(name, DClass.IN, z.negativeTtl(), "RFC8482", "")), 0);
+        return new Lookup.Success(List.of(new HINFORecord(name, DClass.IN, z.negativeTtl(), "RFC8482", "")), 0, false);
     }
 
     /** Addresses of in-zone names that answers point at (MX, NS, SRV targets), as the resolver will ask next. */
@@ -397,10 +407,14 @@ public final class Answerer {
 
     /** Renders {@code r} within the client's size limit: over UDP, what does not fit is cut and TC set. */
     private static Reply single(Message r, int rcode, OPTRecord opt, boolean tcp) {
+        return single(r, rcode, opt, tcp, true);
+    }
+
+    private static Reply single(Message r, int rcode, OPTRecord opt, boolean tcp, boolean fixed) {
         int limit = tcp ? 65_535 : opt == null ? 512 : Math.max(512, Math.min(opt.getPayloadSize(), MAX_UDP_PAYLOAD));
         byte[] wire = r.toWire(limit);
         boolean truncated = (wire[2] & 0x02) != 0;
-        return new Reply.Single(wire, rcode, truncated);
+        return new Reply.Single(wire, rcode, truncated, fixed);
     }
 
     /**

@@ -61,6 +61,7 @@ public final class DnsServer implements AutoCloseable {
     private final Supplier<Zone> zone;
     private final DnsStats stats;
     private final ResponseRateLimit rrl = new ResponseRateLimit();
+    private final ResponseCache cache = new ResponseCache();
     private final AtomicInteger tcpConnections = new AtomicInteger();
     private final List<Channel> channels = new ArrayList<>();
     private EventLoopGroup loops;
@@ -158,6 +159,11 @@ public final class DnsServer implements AutoCloseable {
         return stats;
     }
 
+    /** UDP queries answered from a response already built for the same bytes. */
+    public long cacheHits() {
+        return cache.hits();
+    }
+
     @Override
     public void close() {
         channels.forEach(c -> c.close().awaitUninterruptibly(2, TimeUnit.SECONDS));
@@ -174,21 +180,26 @@ public final class DnsServer implements AutoCloseable {
             stats.udp.increment();
             InetSocketAddress sender = packet.sender();
             byte[] query = ByteBufUtil.getBytes(packet.content());
-            Answerer.Reply reply;
-            try {
-                reply = answerer.answer(query, sender.getAddress(), false);
-            } catch (RuntimeException e) {
-                // a bug must not take the listener down with it; the query is lost, the server stays up
-                log.error("dns: answering {} bytes from {} failed", query.length, sender, e);
-                stats.dropped.increment();
-                return;
+            Zone z = zone.get();
+            Answerer.Reply reply = cache.find(query, z);
+            if (reply == null) {
+                try {
+                    reply = answerer.answer(query, sender.getAddress(), false);
+                } catch (RuntimeException e) {
+                    // a bug must not take the listener down with it; the query is lost, the server stays up
+                    log.error("dns: answering {} bytes from {} failed", query.length, sender, e);
+                    stats.dropped.increment();
+                    return;
+                }
+                if (reply instanceof Answerer.Reply.Single s) {
+                    cache.keep(query, s, z);
+                }
             }
             if (!(reply instanceof Answerer.Reply.Single single)) {
                 stats.dropped.increment();
                 return;
             }
             byte[] wire = single.wire();
-            Zone z = zone.get();
             if (z != null) {
                 switch (rrl.check(sender.getAddress(), z.rateLimit().responsesPerSecond(), z.rateLimit().slip(), System.nanoTime())) {
                     case SEND -> { }
