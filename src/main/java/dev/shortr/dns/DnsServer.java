@@ -12,6 +12,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -46,6 +47,7 @@ import org.slf4j.LoggerFactory;
 public final class DnsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
     private static final int TCP_IDLE_SECONDS = 10;
+    private static final int MAX_QUERY_DATAGRAM = 1472;
 
     /** Where to listen and how much to allow. */
     public record Settings(String host, int port, int threads, int maxTcpConnections) {
@@ -114,8 +116,16 @@ public final class DnsServer implements AutoCloseable {
                 .option(ChannelOption.SO_RCVBUF, 4 << 20)
                 .option(ChannelOption.SO_SNDBUF, 4 << 20)
                 .handler(new Udp());
-        if (epoll) {
+        if (epoll && settings.threads() > 1) {
+            // one socket per thread on the port; only then, since with SO_REUSEPORT a second server started on the
+            // same port by mistake would bind too and quietly take half the queries
             b.option(EpollChannelOption.SO_REUSEPORT, true);
+        }
+        if (epoll) {
+            // recvmmsg: up to 16 queries per system call, each in its own slice of one buffer; a datagram longer
+            // than MAX_QUERY_DATAGRAM would be cut, and a query that long is not one a resolver sends over UDP
+            b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY_DATAGRAM)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY_DATAGRAM * 16));
         }
         var f = b.bind(new InetSocketAddress(settings.host(), p)).await();
         if (!f.isSuccess()) {
