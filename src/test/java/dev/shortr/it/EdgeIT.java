@@ -1,0 +1,165 @@
+package dev.shortr.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shortr.app.EdgeNode;
+import dev.shortr.edge.Replicator;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An origin and two edges in one test: the edges load the origin's links from a snapshot, serve them, follow
+ * edits through the change feed within a second, keep serving every replicated link while the origin is down,
+ * pick up after it comes back, and resume from their saved cursor after a restart.
+ */
+class EdgeIT {
+    private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    @TempDir
+    Path dir;
+
+    static EdgeNode edge(URI origin, String key, Path data) throws InterruptedException {
+        return EdgeNode.start(new EdgeNode.Settings(origin, key, data, "127.0.0.1", 0, 1, null, Duration.ofSeconds(5),
+                Duration.ofMillis(100)));
+    }
+
+    static Optional<String> location(int port, String code) {
+        try {
+            HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/" + code))
+                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+            return r.statusCode() / 100 == 3 ? r.headers().firstValue("location") : Optional.empty();
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    static int status(int port, String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(2)).GET()
+                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** Milliseconds until {@code port} redirects {@code code} to {@code target}; fails past {@code limitMs}. */
+    static long until(int port, String code, String target, long limitMs) throws InterruptedException {
+        long t0 = System.nanoTime();
+        while (true) {
+            if (location(port, code).filter(target::equals).isPresent()) {
+                return (System.nanoTime() - t0) / 1_000_000;
+            }
+            if ((System.nanoTime() - t0) / 1_000_000 > limitMs) {
+                throw new AssertionError(code + " did not reach " + target + " on :" + port + " within " + limitMs + " ms; it gives "
+                        + location(port, code));
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void twoEdgesReplicateServeFollowEditsAndOutliveTheOrigin() throws Exception {
+        TestNode origin = TestNode.start(dir.resolve("origin"));
+        List<EdgeNode> edges = new ArrayList<>();
+        try {
+            origin.createLink("before", "https://example.com/before", "");
+            String key = origin.mintKey("edges", "replication");
+            URI base = origin.uri("");
+            edges.add(edge(base, key, dir.resolve("edge-a")));
+            edges.add(edge(base, key, dir.resolve("edge-b")));
+            for (EdgeNode e : edges) {
+                assertThat(e.awaitLoaded(Duration.ofSeconds(20))).isTrue();
+                assertThat(location(e.port(), "before")).contains("https://example.com/before"); // from the snapshot
+                assertThat(status(e.port(), "/readyz")).isEqualTo(200);
+            }
+
+            // a new link, then edits: every edge serves each within a second (long poll, applied at once)
+            origin.createLink("fresh", "https://example.com/one", "");
+            for (EdgeNode e : edges) {
+                until(e.port(), "fresh", "https://example.com/one", 3000);
+            }
+            List<Long> lags = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                String target = "https://example.com/edit-" + i;
+                assertThat(origin.admin("PATCH", "/api/v1/links/fresh", "{\"url\":\"" + target + "\"}").statusCode()).isEqualTo(200);
+                for (EdgeNode e : edges) {
+                    lags.add(until(e.port(), "fresh", target, 1000));
+                }
+            }
+            assertThat(origin.admin("DELETE", "/api/v1/links/before", null).statusCode()).isEqualTo(204);
+            for (EdgeNode e : edges) {
+                long t0 = System.nanoTime();
+                while (location(e.port(), "before").isPresent() && System.nanoTime() - t0 < 3_000_000_000L) {
+                    Thread.sleep(5);
+                }
+                assertThat(location(e.port(), "before")).isEmpty();
+            }
+            System.out.println("edge propagation lag (ms), 5 edits x 2 edges: " + lags);
+
+            // the origin goes away: every replicated link is still served, and /readyz says degraded but stays 200
+            origin.close();
+            for (EdgeNode e : edges) {
+                assertThat(location(e.port(), "fresh")).contains("https://example.com/edit-4");
+                long t0 = System.nanoTime();
+                while (e.replicator().state() != Replicator.State.ORIGIN_UNREACHABLE && System.nanoTime() - t0 < 10_000_000_000L) {
+                    Thread.sleep(20);
+                }
+                assertThat(e.replicator().state()).isEqualTo(Replicator.State.ORIGIN_UNREACHABLE);
+                assertThat(status(e.port(), "/readyz")).isEqualTo(200);
+                assertThat(location(e.port(), "fresh")).contains("https://example.com/edit-4");
+            }
+        } finally {
+            edges.forEach(EdgeNode::close);
+            origin.close();
+        }
+    }
+
+    @Test
+    void anEdgeResumesFromItsCursorAfterARestartAndDrainFailsReadinessFirst() throws Exception {
+        TestNode origin = TestNode.start(dir.resolve("origin"));
+        try {
+            origin.createLink("kept", "https://example.com/kept", "");
+            String key = origin.mintKey("edge", "replication");
+            Path data = dir.resolve("edge");
+            EdgeNode first = edge(origin.uri(""), key, data);
+            assertThat(first.awaitLoaded(Duration.ofSeconds(20))).isTrue();
+            long cursor = first.replicator().cursor();
+            first.close();
+
+            // changes made while the edge was down arrive from its cursor, without a new snapshot
+            origin.createLink("while-down", "https://example.com/while-down", "");
+            EdgeNode second = edge(origin.uri(""), key, data);
+            try {
+                assertThat(second.awaitLoaded(Duration.ofMillis(10))).isTrue(); // serves its replica at once
+                assertThat(location(second.port(), "kept")).contains("https://example.com/kept");
+                until(second.port(), "while-down", "https://example.com/while-down", 5000);
+                assertThat(second.replicator().cursor()).isGreaterThan(cursor);
+                assertThat(second.replicator().resyncs()).isZero();
+
+                Thread drain = Thread.ofPlatform().start(() -> second.drain(Duration.ofSeconds(2)));
+                long t0 = System.nanoTime();
+                while (status(second.port(), "/readyz") != 503 && System.nanoTime() - t0 < 1_000_000_000L) {
+                    Thread.sleep(10);
+                }
+                assertThat(status(second.port(), "/readyz")).isEqualTo(503);
+                assertThat(location(second.port(), "kept")).contains("https://example.com/kept"); // still serving in the grace
+                drain.join(10_000);
+                assertThat(status(second.port(), "/healthz")).isEqualTo(-1);
+            } finally {
+                second.close();
+            }
+        } finally {
+            origin.close();
+        }
+    }
+}
