@@ -2,6 +2,7 @@ package dev.shortr.app;
 
 import dev.shortr.config.RedirectConfig;
 import dev.shortr.config.StoreConfig;
+import dev.shortr.edge.ClickShipper;
 import dev.shortr.edge.Replicator;
 import dev.shortr.http.Dispatcher;
 import dev.shortr.http.HttpServer;
@@ -38,12 +39,15 @@ public final class EdgeNode implements AutoCloseable {
     private final Metrics metrics;
     private final ClickAggregator aggregator;
     private final Replicator replicator;
+    private final ClickShipper shipper;
     private final HttpServer server;
     private final int port;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EdgeNode(Stores stores, Metrics metrics, ClickAggregator aggregator, Replicator replicator, HttpServer server, int port) {
+    private EdgeNode(Stores stores, Metrics metrics, ClickAggregator aggregator, Replicator replicator, ClickShipper shipper,
+                     HttpServer server, int port) {
+        this.shipper = shipper;
         this.stores = stores;
         this.metrics = metrics;
         this.aggregator = aggregator;
@@ -59,11 +63,14 @@ public final class EdgeNode implements AutoCloseable {
         Stores stores = Stores.open(new StoreConfig("sqlite", s.dataDir(), 4, 512));
         Replicator replicator = null;
         ClickAggregator aggregator = null;
+        ClickShipper.Wiring shipping = null;
         try {
-            // clicks: counted here, per link, off the hot path (shipping them to the origin is not built yet)
+            // clicks: hot path -> queue -> aggregator -> counted here and kept on disk -> shipped to the origin in
+            // batches, each once by its idempotency key
+            shipping = ClickShipper.forEdge(s.origin(), s.key(), stores.clicks(), stores.links(), s.dataDir(), 100_000, 1000);
             ClickQueue clicks = new ClickQueue(1 << 16);
-            aggregator = new ClickAggregator(clicks, stores.clicks(), 1000, 10_000, VisitRecorder.NONE).start();
-            RedirectTier redirects = new RedirectTier(stores.links(), stores.clicks(), clicks, RedirectConfig.defaults(), s.publicUrl(),
+            aggregator = new ClickAggregator(clicks, shipping.store(), 1000, 5_000, VisitRecorder.NONE).start();
+            RedirectTier redirects = new RedirectTier(stores.links(), shipping.store(), clicks, RedirectConfig.defaults(), s.publicUrl(),
                     false, false);
             // every change the replicator applies drops the code from the redirect cache
             InvalidatingLinkStore replicaWrites = new InvalidatingLinkStore(stores.links(), redirects);
@@ -87,12 +94,12 @@ public final class EdgeNode implements AutoCloseable {
             router.add("GET", "/metrics", "Prometheus metrics", req -> Reply.of(200, "text/plain; version=0.0.4; charset=utf-8",
                     metrics.scrape().getBytes(StandardCharsets.UTF_8)).header("cache-control", "no-store"));
             router.add("GET", "/{code}", "Follow a short link", redirects::handle);
-            registerMetrics(metrics, replicator, clicks);
+            registerMetrics(metrics, replicator, shipping.shipper());
 
             HttpServer server = new HttpServer(new HttpServer.Settings(s.host(), s.port(), s.ioThreads(), 64 << 10,
                     Duration.ofSeconds(60)), new Dispatcher(router, metrics), redirects, null);
             int port = server.start();
-            EdgeNode edge = new EdgeNode(stores, metrics, aggregator, replicator, server, port);
+            EdgeNode edge = new EdgeNode(stores, metrics, aggregator, replicator, shipping.shipper(), server, port);
             self[0] = edge;
             Thread.ofVirtual().name("edge-warm").start(() -> {
                 try {
@@ -114,6 +121,9 @@ public final class EdgeNode implements AutoCloseable {
             if (aggregator != null) {
                 aggregator.close();
             }
+            if (shipping != null) {
+                shipping.shipper().close();
+            }
             try {
                 stores.close();
             } catch (Exception suppressed) {
@@ -127,7 +137,15 @@ public final class EdgeNode implements AutoCloseable {
         return Reply.json(status, body.getBytes(StandardCharsets.UTF_8)).header("cache-control", "no-store");
     }
 
-    private static void registerMetrics(Metrics metrics, Replicator r, ClickQueue clicks) {
+    private static void registerMetrics(Metrics metrics, Replicator r, ClickShipper shipper) {
+        metrics.counter("shortr.edge.clicks.batches.shipped", "Click batches the origin added", shipper, ClickShipper::shipped);
+        metrics.counter("shortr.edge.clicks.batches.duplicate", "Click batches the origin had already (a retry after a lost answer)",
+                shipper, ClickShipper::duplicates);
+        metrics.counter("shortr.edge.clicks.batches.rejected", "Click batches the origin refused as malformed (kept aside)", shipper,
+                ClickShipper::rejected);
+        metrics.gauge("shortr.edge.clicks.batches.waiting", "Click batches on disk, waiting for the origin", shipper,
+                ClickShipper::waiting);
+        metrics.counter("shortr.edge.clicks.dropped", "Clicks not kept because the outbox was full", shipper, ClickShipper::dropped);
         metrics.gauge("shortr.edge.replica.cursor", "The seq of the last change applied to the replica", r, Replicator::cursor);
         metrics.gauge("shortr.edge.origin.last", "The origin's last change seq, as last heard", r, Replicator::originLast);
         metrics.gauge("shortr.edge.origin.reachable", "1 while the origin answers the feed", r,
@@ -144,6 +162,10 @@ public final class EdgeNode implements AutoCloseable {
 
     public Replicator replicator() {
         return replicator;
+    }
+
+    public ClickShipper shipper() {
+        return shipper;
     }
 
     /** Waits until the replica holds the origin's links (a first snapshot, or a replica from an earlier run). */
@@ -175,7 +197,8 @@ public final class EdgeNode implements AutoCloseable {
         }
         replicator.close();
         server.shutdown(Duration.ofSeconds(5));
-        aggregator.close();
+        aggregator.close(); // its last flush puts the last clicks in the outbox, for the next run to ship
+        shipper.close();
         metrics.close();
         try {
             stores.close();

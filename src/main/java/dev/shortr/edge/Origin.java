@@ -70,6 +70,25 @@ final class Origin {
         return ok(get(q, Duration.ofSeconds(30)));
     }
 
+    /** Outcome of shipping a click batch. */
+    enum Shipped { ADDED, SEEN_BEFORE, REJECTED }
+
+    /** Posts one click batch with its idempotency key; I/O errors and 5xx throw (retry later). */
+    Shipped clicks(String idempotencyKey, byte[] body) throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/api/v1/clicks")).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey).header("User-Agent", "shortr-edge")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() == 200) {
+            return JSON.readTree(r.body()).path("added").asBoolean() ? Shipped.ADDED : Shipped.SEEN_BEFORE;
+        }
+        if (r.statusCode() == 400 || r.statusCode() == 413 || r.statusCode() == 422) {
+            return Shipped.REJECTED; // this batch will never be taken: keep it aside, do not block the ones after it
+        }
+        throw new Refused(r.statusCode(), "origin answered " + r.statusCode() + " to a click batch: " + detail(r));
+    }
+
     private HttpResponse<byte[]> get(String pathAndQuery, Duration timeout) throws IOException, InterruptedException {
         HttpRequest req = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(timeout)
                 .header("Authorization", "Bearer " + key).header("Accept", "application/json")

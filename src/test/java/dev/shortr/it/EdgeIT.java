@@ -162,4 +162,114 @@ class EdgeIT {
             origin.close();
         }
     }
+
+    /** The node config of {@code data} on a fixed {@code port}: a restarted origin comes back where edges look for it. */
+    static dev.shortr.config.ShortrConfig onPort(Path data, int port) {
+        dev.shortr.config.ShortrConfig c = TestNode.config(data);
+        dev.shortr.config.ServerConfig s = c.server();
+        return new dev.shortr.config.ShortrConfig(new dev.shortr.config.ServerConfig(s.host(), port, s.ioThreads(), s.publicUrl(),
+                s.maxBodyBytes(), s.accessLog(), s.idleTimeout(), s.shutdownGrace(), s.backgroundNice(), s.ui(), s.headerTimeout(),
+                s.maxConnections(), s.serverTiming()), c.store(), c.links(), c.redirect(), c.clicks(), c.auth(), c.rateLimit(),
+                c.webhooks(), c.tls());
+    }
+
+    static void click(int port, String code, int times) {
+        for (int i = 0; i < times; i++) {
+            assertThat(location(port, code)).as("click %d of %s on :%d", i, code, port).isPresent();
+        }
+    }
+
+    static long total(TestNode origin, String code) {
+        return TestNode.parse(origin.admin("GET", "/api/v1/links/" + code + "/stats", null).body()).path("clicks").asLong(-1);
+    }
+
+    @Test
+    void clicksAtEdgesReachTheOriginExactlyOnceEvenAcrossAnOutage() throws Exception {
+        Path originData = dir.resolve("origin");
+        TestNode origin = TestNode.start(originData);
+        String adminKey = origin.adminKey();
+        int port = origin.port();
+        List<EdgeNode> edges = new ArrayList<>();
+        try {
+            origin.createLink("counted", "https://example.com/counted", "");
+            String key = origin.mintKey("edges", "replication");
+            edges.add(edge(origin.uri(""), key, dir.resolve("edge-a")));
+            edges.add(edge(origin.uri(""), key, dir.resolve("edge-b")));
+            for (EdgeNode e : edges) {
+                assertThat(e.awaitLoaded(Duration.ofSeconds(20))).isTrue();
+            }
+            click(edges.get(0).port(), "counted", 7);
+            click(edges.get(1).port(), "counted", 5);
+            click(origin.port(), "counted", 3);
+            long t0 = System.nanoTime();
+            while (total(origin, "counted") != 15 && System.nanoTime() - t0 < 15_000_000_000L) {
+                Thread.sleep(50);
+            }
+            assertThat(total(origin, "counted")).isEqualTo(15);
+
+            // the origin goes down; clicks go on at the edges and wait on their disks
+            origin.close();
+            click(edges.get(0).port(), "counted", 11);
+            click(edges.get(1).port(), "counted", 13);
+            t0 = System.nanoTime();
+            while (edges.stream().anyMatch(e -> e.shipper().waiting() == 0) && System.nanoTime() - t0 < 10_000_000_000L) {
+                Thread.sleep(50);
+            }
+            assertThat(edges).allMatch(e -> e.shipper().waiting() > 0);
+
+            // back on the same port: every waiting batch is added, once
+            origin = TestNode.start(onPort(originData, port), adminKey);
+            t0 = System.nanoTime();
+            while (total(origin, "counted") != 39 && System.nanoTime() - t0 < 30_000_000_000L) {
+                Thread.sleep(100);
+            }
+            assertThat(total(origin, "counted")).isEqualTo(39);
+            for (EdgeNode e : edges) {
+                assertThat(e.shipper().waiting()).isZero();
+                assertThat(e.shipper().dropped()).isZero();
+            }
+            Thread.sleep(1500); // a round more of shipping: nothing is counted twice
+            assertThat(total(origin, "counted")).isEqualTo(39);
+        } finally {
+            edges.forEach(EdgeNode::close);
+            origin.close();
+        }
+    }
+
+    @Test
+    void aClickBatchIsAddedOncePerIdempotencyKeyAndBadBatchesAreProblems() throws Exception {
+        TestNode origin = TestNode.start(dir.resolve("origin"));
+        try {
+            origin.createLink("batch", "https://example.com/batch", "");
+            String key = origin.mintKey("edge", "replication");
+            String body = "{\"counts\":[{\"code\":\"batch\",\"day\":\"" + java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+                    + "\",\"clicks\":4},{\"code\":\"gone\",\"day\":\"2026-01-01\",\"clicks\":1}]}";
+            HttpResponse<String> first = post(origin, key, "edge-1-0001", body);
+            assertThat(first.statusCode()).isEqualTo(200);
+            assertThat(TestNode.parse(first.body()).path("added").asBoolean()).isTrue();
+            assertThat(TestNode.parse(first.body()).path("unknownCodes").toString()).isEqualTo("[\"gone\"]");
+            HttpResponse<String> again = post(origin, key, "edge-1-0001", body);
+            assertThat(TestNode.parse(again.body()).path("added").asBoolean()).isFalse();
+            assertThat(total(origin, "batch")).isEqualTo(4);
+
+            TestNode.assertProblem(post(origin, key, null, body), 400, "invalid-field");
+            TestNode.assertProblem(post(origin, key, "k", "{\"counts\":[{\"code\":\"batch\",\"day\":\"x\",\"clicks\":1}]}"), 400,
+                    "invalid-field");
+            TestNode.assertProblem(post(origin, key, "k", "{\"counts\":[{\"code\":\"batch\",\"day\":\"2026-01-01\",\"clicks\":0}]}"),
+                    400, "invalid-field");
+            TestNode.assertProblem(post(origin, origin.mintKey("reader", "links:read"), "k", body), 403, "insufficient-scope");
+            assertThat(total(origin, "batch")).isEqualTo(4);
+        } finally {
+            origin.close();
+        }
+    }
+
+    private static HttpResponse<String> post(TestNode origin, String key, String idempotencyKey, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(origin.uri("/api/v1/clicks")).header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (idempotencyKey != null) {
+            b.header("Idempotency-Key", idempotencyKey);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
 }
