@@ -1,7 +1,10 @@
 package dev.shortr.app;
 
+import dev.shortr.config.Http2Config;
 import dev.shortr.config.RedirectConfig;
 import dev.shortr.config.StoreConfig;
+import dev.shortr.config.TlsConfig;
+import dev.shortr.tls.Tls;
 import dev.shortr.edge.ClickShipper;
 import dev.shortr.edge.Replicator;
 import dev.shortr.http.Dispatcher;
@@ -33,7 +36,13 @@ public final class EdgeNode implements AutoCloseable {
 
     /** What an edge needs: its origin and key, where to keep the replica, and where to listen. */
     public record Settings(URI origin, String key, Path dataDir, String host, int port, int ioThreads, String publicUrl,
-                           Duration feedWait, Duration drainGrace) {}
+                           Duration feedWait, Duration drainGrace, TlsConfig tls) {
+        /** Without TLS. */
+        public Settings(URI origin, String key, Path dataDir, String host, int port, int ioThreads, String publicUrl,
+                        Duration feedWait, Duration drainGrace) {
+            this(origin, key, dataDir, host, port, ioThreads, publicUrl, feedWait, drainGrace, TlsConfig.defaults());
+        }
+    }
 
     private final Stores stores;
     private final Metrics metrics;
@@ -42,12 +51,14 @@ public final class EdgeNode implements AutoCloseable {
     private final ClickShipper shipper;
     private final HttpServer server;
     private final int port;
+    private final Tls tls;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private EdgeNode(Stores stores, Metrics metrics, ClickAggregator aggregator, Replicator replicator, ClickShipper shipper,
-                     HttpServer server, int port) {
+                     HttpServer server, int port, Tls tls) {
         this.shipper = shipper;
+        this.tls = tls;
         this.stores = stores;
         this.metrics = metrics;
         this.aggregator = aggregator;
@@ -64,6 +75,7 @@ public final class EdgeNode implements AutoCloseable {
         Replicator replicator = null;
         ClickAggregator aggregator = null;
         ClickShipper.Wiring shipping = null;
+        Tls tls = null;
         try {
             // clicks: hot path -> queue -> aggregator -> counted here and kept on disk -> shipped to the origin in
             // batches, each once by its idempotency key
@@ -96,10 +108,16 @@ public final class EdgeNode implements AutoCloseable {
             router.add("GET", "/{code}", "Follow a short link", redirects::handle);
             registerMetrics(metrics, replicator, shipping.shipper());
 
+            // HTTPS beside cleartext, as on the origin: the same fast path behind TLS, h2 by ALPN, HTTP/3 on UDP
+            TlsConfig tc = s.tls();
+            tls = tc.enabled() ? Tls.start(tc, s.dataDir(), HttpServer.ALPN) : null;
+            HttpServer.Https https = tls == null ? null
+                    : new HttpServer.Https(tc.port(), tls, tc.hstsHeader(), tc.redirectHttp(), s.publicUrl(), tls.quic());
             HttpServer server = new HttpServer(new HttpServer.Settings(s.host(), s.port(), s.ioThreads(), 64 << 10,
-                    Duration.ofSeconds(60)), new Dispatcher(router, metrics), redirects, null);
+                    Duration.ofSeconds(60), Duration.ofSeconds(10), 10_000, https), new Dispatcher(router, metrics), redirects, null,
+                    Node.http2Limits(Http2Config.defaults()));
             int port = server.start();
-            EdgeNode edge = new EdgeNode(stores, metrics, aggregator, replicator, shipping.shipper(), server, port);
+            EdgeNode edge = new EdgeNode(stores, metrics, aggregator, replicator, shipping.shipper(), server, port, tls);
             self[0] = edge;
             Thread.ofVirtual().name("edge-warm").start(() -> {
                 try {
@@ -114,22 +132,33 @@ public final class EdgeNode implements AutoCloseable {
             });
             log.info("edge: serving on {}:{}, replicating {}", s.host(), port, s.origin());
             return edge;
+        } catch (java.io.IOException e) {
+            closeAll(replicator, aggregator, shipping, tls, stores, e);
+            throw new IllegalStateException("TLS: " + e.getMessage(), e);
         } catch (InterruptedException | RuntimeException e) {
-            if (replicator != null) {
-                replicator.close();
-            }
-            if (aggregator != null) {
-                aggregator.close();
-            }
-            if (shipping != null) {
-                shipping.shipper().close();
-            }
-            try {
-                stores.close();
-            } catch (Exception suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            closeAll(replicator, aggregator, shipping, tls, stores, e);
             throw e;
+        }
+    }
+
+    private static void closeAll(Replicator replicator, ClickAggregator aggregator, ClickShipper.Wiring shipping, Tls tls, Stores stores,
+                                 Exception e) {
+        if (replicator != null) {
+            replicator.close();
+        }
+        if (aggregator != null) {
+            aggregator.close();
+        }
+        if (shipping != null) {
+            shipping.shipper().close();
+        }
+        if (tls != null) {
+            tls.close();
+        }
+        try {
+            stores.close();
+        } catch (Exception suppressed) {
+            e.addSuppressed(suppressed);
         }
     }
 
@@ -158,6 +187,11 @@ public final class EdgeNode implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The HTTPS (and HTTP/3) port, or -1 without TLS. */
+    public int tlsPort() {
+        return tls == null ? -1 : server.tlsPort();
     }
 
     public Replicator replicator() {
@@ -199,6 +233,9 @@ public final class EdgeNode implements AutoCloseable {
         server.shutdown(Duration.ofSeconds(5));
         aggregator.close(); // its last flush puts the last clicks in the outbox, for the next run to ship
         shipper.close();
+        if (tls != null) {
+            tls.close();
+        }
         metrics.close();
         try {
             stores.close();

@@ -1,6 +1,9 @@
 package dev.shortr.cli;
 
 import dev.shortr.app.EdgeNode;
+import dev.shortr.config.ConfigLoader;
+import dev.shortr.config.TlsConfig;
+import java.util.Map;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +45,10 @@ final class EdgeCommand implements Callable<Integer> {
     @Option(names = "--public-url", paramLabel = "URL", description = "Base of short URLs, such as https://sho.rt (for previews).")
     String publicUrl;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "A node configuration file (YAML) whose tls section (certificates, port, HTTP/3, HSTS) the edge uses.")
+    Path config;
+
     @Option(names = "--drain-grace", paramLabel = "SECONDS", defaultValue = "10",
             description = "On SIGTERM, how long /readyz fails before the edge stops (default ${DEFAULT-VALUE}).")
     int drainGrace;
@@ -54,9 +61,12 @@ final class EdgeCommand implements Callable<Integer> {
         if (port < 0 || port > 65_535 || ioThreads < 1 || ioThreads > 256 || drainGrace < 0 || drainGrace > 3600) {
             throw new Failure(Failure.USAGE, "--port is 0..65535, --io-threads 1..256 and --drain-grace 0..3600");
         }
+        TlsConfig tls = config == null ? TlsConfig.defaults()
+                : ConfigLoader.load(config, ((Cli) spec.parent().userObject()).env(), Map.of()).tls();
         EdgeNode edge = EdgeNode.start(new EdgeNode.Settings(origin, key.strip(), dataDir, host, port, ioThreads, publicUrl,
-                Duration.ofSeconds(25), Duration.ofSeconds(drainGrace)));
-        spec.commandLine().getOut().println("shortr edge: serving on " + host + ":" + edge.port() + ", replicating " + origin);
+                Duration.ofSeconds(25), Duration.ofSeconds(drainGrace), tls));
+        spec.commandLine().getOut().println("shortr edge: serving on " + host + ":" + edge.port()
+                + (edge.tlsPort() < 0 ? "" : " and https://" + host + ":" + edge.tlsPort()) + ", replicating " + origin);
         spec.commandLine().getOut().flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

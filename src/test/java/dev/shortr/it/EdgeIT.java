@@ -272,4 +272,36 @@ class EdgeIT {
         }
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
+
+    @Test
+    void anEdgeServesItsReplicaOverTlsWithHttp2AndHttp3() throws Exception {
+        TestNode origin = TestNode.start(dir.resolve("origin"));
+        TestPki pki = new TestPki(dir.resolve("pki"));
+        TestPki.Leaf leaf = pki.leaf("edge", "EC", null, "edge.test", "127.0.0.1");
+        try {
+            origin.createLink("secure", "https://example.com/secure", "");
+            String key = origin.mintKey("edge", "replication");
+            dev.shortr.config.TlsConfig tls = TestNode.tls(List.of(leaf.entry()), t -> t).apply(TestNode.config(dir)).tls();
+            try (EdgeNode edge = EdgeNode.start(new EdgeNode.Settings(origin.uri(""), key, dir.resolve("edge"), "127.0.0.1", 0, 1,
+                    null, Duration.ofSeconds(5), Duration.ofMillis(100), tls))) {
+                assertThat(edge.awaitLoaded(Duration.ofSeconds(20))).isTrue();
+                // curl, which negotiates h2 by ALPN on its own
+                Curl.Result h2 = Curl.run("--cacert", pki.caFile().toString(), "-o", "/dev/null", "-D", "-", "-w",
+                        "version=%{http_version}\n", "https://127.0.0.1:" + edge.tlsPort() + "/secure");
+                assertThat(h2.exit()).as(h2.err()).isZero();
+                assertThat(h2.out()).contains("version=2").containsIgnoringCase("location: https://example.com/secure")
+                        .containsIgnoringCase("strict-transport-security").startsWith("HTTP/2 302");
+                H3Client h3 = new H3Client("edge.test", edge.tlsPort(), pki.caFile());
+                try {
+                    H3Client.Response over3 = h3.send(H3Client.Request.get("/secure"));
+                    assertThat(over3.status()).isEqualTo(302);
+                    assertThat(over3.header("location")).isEqualTo("https://example.com/secure");
+                } finally {
+                    h3.close();
+                }
+            }
+        } finally {
+            origin.close();
+        }
+    }
 }
