@@ -54,8 +54,20 @@ final class ChangesApi {
     void routes(Router r) {
         r.add("GET", "/api/v1/changes", "Follow the change feed", guard.require(Scope.REPLICATION, this::changes));
         r.add("GET", "/api/v1/changes/snapshot", "Every link, as of a feed seq", guard.require(Scope.REPLICATION, this::snapshot));
+        r.add("GET", "/api/v1/changes/links/{code}", "One link as a replica keeps it (an edge's miss)",
+                guard.require(Scope.REPLICATION, this::oneLink));
         r.add("POST", "/api/v1/clicks", "Add a batch of clicks counted by an edge, once per Idempotency-Key",
                 guard.require(Scope.REPLICATION, this::clickBatch));
+    }
+
+    /** One link in the snapshot's shape, for an edge asked for a code its replica does not hold yet. */
+    private Reply oneLink(Request req, Caller caller) {
+        String raw = req.pathParam("code");
+        Link l = ShortCode.problem(raw) == null ? links.find(ShortCode.parse(raw)).orElse(null) : null;
+        if (l == null) {
+            throw new HttpError(Problem.of(404, "not-found", "Not found", "no link has the code " + raw));
+        }
+        return noStore(Json.reply(200, link(l)));
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.shortr.config.StoreConfig;
 import dev.shortr.config.TlsConfig;
 import dev.shortr.tls.Tls;
 import dev.shortr.edge.ClickShipper;
+import dev.shortr.edge.OriginFallbackLinkStore;
 import dev.shortr.edge.Replicator;
 import dev.shortr.http.Dispatcher;
 import dev.shortr.http.HttpServer;
@@ -82,7 +83,9 @@ public final class EdgeNode implements AutoCloseable {
             shipping = ClickShipper.forEdge(s.origin(), s.key(), stores.clicks(), stores.links(), s.dataDir(), 100_000, 1000);
             ClickQueue clicks = new ClickQueue(1 << 16);
             aggregator = new ClickAggregator(clicks, shipping.store(), 1000, 5_000, VisitRecorder.NONE).start();
-            RedirectTier redirects = new RedirectTier(stores.links(), shipping.store(), clicks, RedirectConfig.defaults(), s.publicUrl(),
+            // a code the replica does not hold yet is asked of the origin once (misses coalesce; unknown is cached)
+            OriginFallbackLinkStore reads = new OriginFallbackLinkStore(stores.links(), s.origin(), s.key(), Duration.ofSeconds(1));
+            RedirectTier redirects = new RedirectTier(reads, shipping.store(), clicks, RedirectConfig.defaults(), s.publicUrl(),
                     false, false);
             // every change the replicator applies drops the code from the redirect cache
             InvalidatingLinkStore replicaWrites = new InvalidatingLinkStore(stores.links(), redirects);
@@ -107,6 +110,10 @@ public final class EdgeNode implements AutoCloseable {
                     metrics.scrape().getBytes(StandardCharsets.UTF_8)).header("cache-control", "no-store"));
             router.add("GET", "/{code}", "Follow a short link", redirects::handle);
             registerMetrics(metrics, replicator, shipping.shipper());
+            metrics.counter("shortr.edge.misses.asked", "Codes the replica did not hold, asked of the origin", reads,
+                    OriginFallbackLinkStore::asked);
+            metrics.counter("shortr.edge.misses.found", "Codes the origin had that the replica did not hold yet", reads,
+                    OriginFallbackLinkStore::found);
 
             // HTTPS beside cleartext, as on the origin: the same fast path behind TLS, h2 by ALPN, HTTP/3 on UDP
             TlsConfig tc = s.tls();

@@ -70,6 +70,12 @@ final class Origin {
         return ok(get(q, Duration.ofSeconds(30)));
     }
 
+    /** One link in the replica's shape, or null when the origin has no such code. */
+    JsonNode link(String code, Duration timeout) throws IOException, InterruptedException {
+        HttpResponse<byte[]> r = get("/api/v1/changes/links/" + URLEncoder.encode(code, StandardCharsets.UTF_8), timeout);
+        return r.statusCode() == 404 ? null : ok(r);
+    }
+
     /** Outcome of shipping a click batch. */
     enum Shipped { ADDED, SEEN_BEFORE, REJECTED }
 

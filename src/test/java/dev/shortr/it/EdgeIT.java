@@ -304,4 +304,26 @@ class EdgeIT {
             origin.close();
         }
     }
+
+    @Test
+    void aCodeTheReplicaDoesNotHoldYetIsAskedOfTheOrigin() throws Exception {
+        TestNode origin = TestNode.start(dir.resolve("origin"));
+        try {
+            String key = origin.mintKey("edge", "replication");
+            try (EdgeNode edge = edge(origin.uri(""), key, dir.resolve("edge"))) {
+                assertThat(edge.awaitLoaded(Duration.ofSeconds(20))).isTrue();
+                assertThat(location(edge.port(), "nothere")).isEmpty(); // unknown at the origin too: 404, remembered
+                origin.createLink("justmade", "https://example.com/just-made", "");
+                // whether the feed or the miss path brings it, the edge serves it at once
+                until(edge.port(), "justmade", "https://example.com/just-made", 2000);
+                assertThat(TestNode.parse(origin.api("GET", "/api/v1/changes/links/justmade", key, null).body()).path("url").asText())
+                        .isEqualTo("https://example.com/just-made");
+                assertThat(origin.api("GET", "/api/v1/changes/links/nothere", key, null).statusCode()).isEqualTo(404);
+                assertThat(origin.api("GET", "/api/v1/changes/links/justmade", origin.mintKey("r", "links:read"), null).statusCode())
+                        .isEqualTo(403);
+            }
+        } finally {
+            origin.close();
+        }
+    }
 }
