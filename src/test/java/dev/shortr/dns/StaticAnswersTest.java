@@ -1,0 +1,93 @@
+package dev.shortr.dns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shortr.dns.zone.Zone;
+import dev.shortr.dns.zone.ZoneFile;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * Static answers that Knot DNS gives for the same data (KnotOracleIT found each of these differences): the SOA
+ * at the apex, CNAME chains that end at no data or no name (RFC 6604), CNAME loops, and the addresses of an
+ * SVCB/HTTPS target (RFC 9460 §4.2). Against {@code static-zone.yaml}.
+ */
+class StaticAnswersTest {
+    static Zone zone;
+
+    @BeforeAll
+    static void load() throws ZoneFile.Invalid {
+        zone = ZoneFile.load(Path.of("src/test/resources/dns/static-zone.yaml"));
+    }
+
+    static Message ask(String name, int type) {
+        try {
+            Message q = Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN));
+            Answerer a = new Answerer(() -> zone, SiteHealth.ALL_UP, null, RandomGenerator.of("L32X64MixRandom"));
+            return new Message(((Answerer.Reply.Single) a.answer(q.toWire(), InetAddress.getByName("192.0.2.77"), false)).wire());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static List<String> section(Message m, int section) {
+        return m.getSection(section).stream().map(r -> r.getName() + " " + Type.string(r.getType()) + " " + r.rdataToString()).toList();
+    }
+
+    @Test
+    void theApexAnswersItsSoa() {
+        Message m = ask("sho.rt.", Type.SOA);
+        assertThat(m.getRcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(m.getSection(Section.ANSWER)).hasSize(1);
+        SOARecord soa = (SOARecord) m.getSection(Section.ANSWER).getFirst();
+        assertThat(soa.getSerial()).isEqualTo(2026112501L);
+        assertThat(soa.getTTL()).isEqualTo(3600); // the record's own TTL, not the negative one
+        assertThat(m.getSection(Section.AUTHORITY)).isEmpty();
+        assertThat(ask("mail.sho.rt.", Type.SOA).getSection(Section.ANSWER)).isEmpty(); // only at the apex
+    }
+
+    @Test
+    void aCnameToANameThatDoesNotExistIsNxdomainWithTheChainAndTheSoa() {
+        Message m = ask("gone.sho.rt.", Type.A);
+        assertThat(m.getRcode()).isEqualTo(Rcode.NXDOMAIN);
+        assertThat(section(m, Section.ANSWER)).containsExactly("gone.sho.rt. CNAME nothere.sho.rt.");
+        assertThat(section(m, Section.AUTHORITY)).singleElement().asString().startsWith("sho.rt. SOA");
+    }
+
+    @Test
+    void aChainToANameWithoutTheTypeIsNodataWithTheChainAndTheSoa() {
+        Message m = ask("w2.sho.rt.", Type.SRV);
+        assertThat(m.getRcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(section(m, Section.ANSWER)).containsExactly("w2.sho.rt. CNAME www.sho.rt.", "www.sho.rt. CNAME sho.rt.");
+        assertThat(section(m, Section.AUTHORITY)).singleElement().asString().startsWith("sho.rt. SOA");
+        assertThat(section(ask("w2.sho.rt.", Type.A), Section.ANSWER))
+                .containsExactly("w2.sho.rt. CNAME www.sho.rt.", "www.sho.rt. CNAME sho.rt.", "sho.rt. A 198.51.100.1");
+    }
+
+    @Test
+    void aCnameLoopIsAnsweredOnceRound() {
+        Message m = ask("loop1.sho.rt.", Type.A);
+        assertThat(m.getRcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(section(m, Section.ANSWER)).containsExactly("loop1.sho.rt. CNAME loop2.sho.rt.", "loop2.sho.rt. CNAME loop1.sho.rt.");
+    }
+
+    @Test
+    void anHttpsTargetInTheZoneComesWithItsAddresses() {
+        Message m = ask("_8443._https.api.sho.rt.", Type.HTTPS);
+        assertThat(section(m, Section.ADDITIONAL)).contains("mail.sho.rt. A 192.0.2.25", "mail.sho.rt. AAAA 2001:db8:0:0:0:0:0:25");
+        assertThat(ask("sho.rt.", Type.HTTPS).getSection(Section.ADDITIONAL)).isEmpty(); // target "." is the owner itself
+    }
+}
