@@ -277,6 +277,9 @@ public final class Answerer {
         if (!z.exists(name)) {
             return new Lookup.NameError(List.of());
         }
+        if (z.records(name).isEmpty() && z.steering(name) == null) {
+            return new Lookup.NoData(List.of(), 0, false); // an empty non-terminal has nothing to stand in for
+        }
         return new Lookup.Success(List.of(new HINFORecord(name, DClass.IN, z.negativeTtl(), "RFC8482", "")), 0, false);
     }
 

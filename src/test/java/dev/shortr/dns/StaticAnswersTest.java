@@ -22,8 +22,8 @@ import org.xbill.DNS.Type;
 
 /**
  * Static answers that Knot DNS gives for the same data (KnotOracleIT found each of these differences): the SOA
- * at the apex, CNAME chains that end at no data or no name (RFC 6604), CNAME loops, and the addresses of an
- * SVCB/HTTPS target (RFC 9460 §4.2). Against {@code static-zone.yaml}.
+ * at the apex, CNAME chains that end at no data or no name (RFC 6604), CNAME loops, ANY at an empty non-terminal,
+ * and the addresses of an SVCB/HTTPS target (RFC 9460 §4.2). Against {@code static-zone.yaml}.
  */
 class StaticAnswersTest {
     static Zone zone;
@@ -82,6 +82,15 @@ class StaticAnswersTest {
         Message m = ask("loop1.sho.rt.", Type.A);
         assertThat(m.getRcode()).isEqualTo(Rcode.NOERROR);
         assertThat(section(m, Section.ANSWER)).containsExactly("loop1.sho.rt. CNAME loop2.sho.rt.", "loop2.sho.rt. CNAME loop1.sho.rt.");
+    }
+
+    @Test
+    void anyAtAnEmptyNonTerminalIsNodataNotASynthesizedHinfo() {
+        Message m = ask("b.deep.sho.rt.", Type.ANY);
+        assertThat(m.getRcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(m.getSection(Section.ANSWER)).isEmpty();
+        assertThat(section(m, Section.AUTHORITY)).singleElement().asString().startsWith("sho.rt. SOA");
+        assertThat(section(ask("a.b.deep.sho.rt.", Type.ANY), Section.ANSWER)).containsExactly("a.b.deep.sho.rt. HINFO \"RFC8482\" \"\"");
     }
 
     @Test
