@@ -45,11 +45,12 @@ final class Dig {
     /**
      * One response.
      *
+     * @param question     the question as dig prints it ({@code sho.rt. IN A}), or null
      * @param clientSubnet the ECS option echoed, as dig prints it ({@code 10.1.2.0/24/16}), or null
      * @param udp          the EDNS UDP payload size offered, or -1 without EDNS
      */
-    record Response(String status, Set<String> flags, List<Rr> answer, List<Rr> authority, List<Rr> additional,
-                    String clientSubnet, int udp, String protocol) {
+    record Response(String question, String status, Set<String> flags, List<Rr> answer, List<Rr> authority,
+                    List<Rr> additional, String clientSubnet, int udp, String protocol) {
         boolean flag(String f) {
             return flags.contains(f);
         }
@@ -132,7 +133,8 @@ final class Dig {
             JsonNode edns = data.path("OPT_PSEUDOSECTION").path("EDNS");
             String subnet = edns.hasNonNull("CLIENT-SUBNET") ? edns.get("CLIENT-SUBNET").asText() : null;
             int udp = edns.hasNonNull("udp") ? edns.get("udp").asInt() : -1;
-            responses.add(new Response(data.path("status").asText(), flags, records(data.path("ANSWER_SECTION")),
+            JsonNode question = data.path("QUESTION_SECTION").path(0);
+            responses.add(new Response(question.isMissingNode() ? null : question.asText(), data.path("status").asText(), flags, records(data.path("ANSWER_SECTION")),
                     records(data.path("AUTHORITY_SECTION")), records(data.path("ADDITIONAL_SECTION")), subnet, udp,
                     message.path("socket_protocol").asText()));
         }
