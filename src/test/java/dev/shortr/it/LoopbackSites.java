@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The health-check endpoint of a zone's sites, on loopback. The test zones' sites have TEST-NET addresses, which
@@ -42,7 +43,13 @@ final class LoopbackSites implements AutoCloseable {
 
     /** Writes {@code source} to {@code dir}, every pool checked fast and every site checked here; returns the copy. */
     Path zone(Path source, Path dir) throws IOException {
-        JsonNode root = YAML.readTree(source.toFile());
+        return zone(source, dir, root -> { });
+    }
+
+    /** As {@link #zone(Path, Path)}, with {@code edit} applied to the zone's YAML tree first. */
+    Path zone(Path source, Path dir, Consumer<ObjectNode> edit) throws IOException {
+        ObjectNode root = (ObjectNode) YAML.readTree(source.toFile());
+        edit.accept(root);
         JsonNode pools = root.path("pools");
         for (JsonNode pool : pools) {
             ObjectNode check = ((ObjectNode) pool).putObject("check");
