@@ -411,6 +411,9 @@ public final class Answerer {
             r.getHeader().setFlag(Flags.RD);
         }
         r.getHeader().setRcode(rcode);
+        if (opt != null) {
+            r.addRecord(new OPTRecord(MAX_UDP_PAYLOAD, 0, 0, 0), Section.ADDITIONAL); // RFC 6891 §7: an OPT asked, an OPT answered
+        }
         return single(r, rcode, opt, tcp);
     }
 

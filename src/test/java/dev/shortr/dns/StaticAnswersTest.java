@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
@@ -23,7 +25,8 @@ import org.xbill.DNS.Type;
 /**
  * Static answers that Knot DNS gives for the same data (KnotOracleIT found each of these differences): the SOA
  * at the apex, CNAME chains that end at no data or no name (RFC 6604), CNAME loops, ANY at an empty non-terminal,
- * and the addresses of an SVCB/HTTPS target (RFC 9460 §4.2). Against {@code static-zone.yaml}.
+ * and the addresses of an SVCB/HTTPS target (RFC 9460 §4.2); and, found reviewing the golden wire files, the OPT
+ * an error response owes a query with EDNS. Against {@code static-zone.yaml}.
  */
 class StaticAnswersTest {
     static Zone zone;
@@ -91,6 +94,31 @@ class StaticAnswersTest {
         assertThat(m.getSection(Section.ANSWER)).isEmpty();
         assertThat(section(m, Section.AUTHORITY)).singleElement().asString().startsWith("sho.rt. SOA");
         assertThat(section(ask("a.b.deep.sho.rt.", Type.ANY), Section.ANSWER)).containsExactly("a.b.deep.sho.rt. HINFO \"RFC8482\" \"\"");
+    }
+
+    @Test
+    void anErrorToAQueryWithEdnsCarriesAnOpt() throws IOException {
+        // RFC 6891 §7: if an OPT record is present in a request, the response MUST include one
+        Answerer a = new Answerer(() -> zone, SiteHealth.ALL_UP, null, RandomGenerator.of("L32X64MixRandom"));
+        for (int opcode : new int[] {Opcode.NOTIFY, Opcode.UPDATE, Opcode.IQUERY}) {
+            Message q = Message.newQuery(Record.newRecord(Name.fromString("sho.rt."), Type.SOA, DClass.IN));
+            q.getHeader().setOpcode(opcode);
+            q.addRecord(new OPTRecord(1232, 0, 0, 0), Section.ADDITIONAL);
+            Message m = new Message(((Answerer.Reply.Single) a.answer(q.toWire(), InetAddress.getByName("192.0.2.77"), false)).wire());
+            assertThat(m.getRcode()).isEqualTo(Rcode.NOTIMP);
+            assertThat(m.getOPT()).as("OPT in the answer to opcode %s", Opcode.string(opcode)).isNotNull();
+            assertThat(m.getOPT().getPayloadSize()).isEqualTo(Answerer.MAX_UDP_PAYLOAD);
+        }
+        Message twoQuestions = Message.newQuery(Record.newRecord(Name.fromString("sho.rt."), Type.A, DClass.IN));
+        twoQuestions.addRecord(Record.newRecord(Name.fromString("mail.sho.rt."), Type.A, DClass.IN), Section.QUESTION);
+        twoQuestions.addRecord(new OPTRecord(1232, 0, 0, 0), Section.ADDITIONAL);
+        Message m = new Message(((Answerer.Reply.Single) a.answer(twoQuestions.toWire(), InetAddress.getByName("192.0.2.77"), false)).wire());
+        assertThat(m.getRcode()).isEqualTo(Rcode.FORMERR);
+        assertThat(m.getOPT()).isNotNull();
+        Message plain = Message.newQuery(Record.newRecord(Name.fromString("sho.rt."), Type.SOA, DClass.IN));
+        plain.getHeader().setOpcode(Opcode.NOTIFY);
+        Message noOpt = new Message(((Answerer.Reply.Single) a.answer(plain.toWire(), InetAddress.getByName("192.0.2.77"), false)).wire());
+        assertThat(noOpt.getOPT()).as("none asked, none answered").isNull();
     }
 
     @Test
