@@ -280,6 +280,10 @@ public final class Answerer {
         if (z.records(name).isEmpty() && z.steering(name) == null) {
             return new Lookup.NoData(List.of(), 0, false); // an empty non-terminal has nothing to stand in for
         }
+        List<Record> cname = z.records(name, Type.CNAME);
+        if (!cname.isEmpty()) {
+            return new Lookup.Success(cname, 0, false); // an HINFO beside a CNAME would break the CNAME rule in caches
+        }
         return new Lookup.Success(List.of(new HINFORecord(name, DClass.IN, z.negativeTtl(), "RFC8482", "")), 0, false);
     }
 

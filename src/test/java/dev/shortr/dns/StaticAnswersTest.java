@@ -24,7 +24,7 @@ import org.xbill.DNS.Type;
 
 /**
  * Static answers that Knot DNS gives for the same data (KnotOracleIT found each of these differences): the SOA
- * at the apex, CNAME chains that end at no data or no name (RFC 6604), CNAME loops, ANY at an empty non-terminal,
+ * at the apex, CNAME chains that end at no data or no name (RFC 6604), CNAME loops, ANY at an empty non-terminal and at a CNAME,
  * and the addresses of an SVCB/HTTPS target (RFC 9460 §4.2); and, found reviewing the golden wire files, the OPT
  * an error response owes a query with EDNS. Against {@code static-zone.yaml}.
  */
@@ -94,6 +94,13 @@ class StaticAnswersTest {
         assertThat(m.getSection(Section.ANSWER)).isEmpty();
         assertThat(section(m, Section.AUTHORITY)).singleElement().asString().startsWith("sho.rt. SOA");
         assertThat(section(ask("a.b.deep.sho.rt.", Type.ANY), Section.ANSWER)).containsExactly("a.b.deep.sho.rt. HINFO \"RFC8482\" \"\"");
+    }
+
+    @Test
+    void anyAtACnameIsTheCnameAloneNeverAnHinfoBesideIt() {
+        // RFC 1034 §3.6.2: nothing else at a CNAME's owner; Knot answers the same
+        assertThat(section(ask("www.sho.rt.", Type.ANY), Section.ANSWER)).containsExactly("www.sho.rt. CNAME sho.rt.");
+        assertThat(section(ask("gone.sho.rt.", Type.ANY), Section.ANSWER)).containsExactly("gone.sho.rt. CNAME nothere.sho.rt.");
     }
 
     @Test
