@@ -123,6 +123,11 @@ class DnsFailoverIT {
         throw new AssertionError("no site " + name + " in /api/v1/dns/pools");
     }
 
+    private boolean checkedAndUp(String site) throws Exception {
+        JsonNode s = status(site);
+        return s.path("checked").asBoolean() && s.path("up").asBoolean();
+    }
+
     private long transitions() throws Exception {
         for (String line : get("/metrics").split("\n")) {
             if (line.startsWith("shortr_dns_health_transitions")) {
@@ -151,10 +156,10 @@ class DnsFailoverIT {
         HealthSite iad = site(HealthSite.Mode.UP);
         HealthSite syd = site(HealthSite.Mode.UP);
         start("{interval: 200ms, timeout: 150ms, fall: 2, rise: 2}", fra, iad, syd);
-        await("every site checked", Duration.ofSeconds(5), () -> status("fra").path("checked").asBoolean()
-                && status("iad").path("checked").asBoolean() && status("syd").path("checked").asBoolean());
+        // every site checked and up (a first check slowed by a cold JVM may time out; rise checks bring it back)
+        await("every site checked and up", Duration.ofSeconds(5), () -> checkedAndUp("fra") && checkedAndUp("iad") && checkedAndUp("syd"));
         assertThat(apex()).containsExactlyInAnyOrder(FRA, IAD, SYD);
-        assertThat(transitions()).isZero();
+        long transitionsBefore = transitions(); // 0, or 2 per site whose first check timed out
 
         iad.stop();
         Duration gone = await("iad leaves the answers", Duration.ofMillis(200 * 2).plus(SLACK), () -> !apex().contains(IAD));
@@ -170,7 +175,7 @@ class DnsFailoverIT {
         assertThat(status("syd").path("up").asBoolean()).isTrue();
         // more failed checks do not count as more changes
         await("iad fails twice more", Duration.ofSeconds(5), () -> status("iad").path("failures").asInt() >= 4);
-        assertThat(transitions()).isEqualTo(1);
+        assertThat(transitions()).isEqualTo(transitionsBefore + 1);
 
         iad.restart();
         Duration back = await("iad is answered again", Duration.ofMillis(200 * 2).plus(SLACK), () -> apex().contains(IAD));
@@ -178,7 +183,7 @@ class DnsFailoverIT {
         System.out.println("iad was answered again " + back.toMillis() + " ms after a restart, after " + checksWhenBack + " check(s)");
         assertThat(checksWhenBack).as("passing checks before iad came back (rise: 2)").isGreaterThanOrEqualTo(2);
         assertThat(apex()).containsExactlyInAnyOrder(FRA, IAD, SYD);
-        await("the way back is counted", Duration.ofSeconds(1), () -> transitions() == 2);
+        await("the way back is counted", Duration.ofSeconds(1), () -> transitions() == transitionsBefore + 2);
         assertThat(status("iad").path("up").asBoolean()).isTrue();
         assertThat(status("iad").path("lastError").isNull()).isTrue();
     }
