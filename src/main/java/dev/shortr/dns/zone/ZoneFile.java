@@ -638,8 +638,10 @@ public final class ZoneFile {
         return null;
     }
 
+    /** dnsjava's parse message without where it thinks the line came from ("<none>:1: "): the path says that. */
     private static String clean(String message) {
-        return message == null ? "invalid" : message.replace("'<stdin>' ", "").replaceAll("\\s+", " ").strip();
+        return message == null ? "invalid" : message.replace("'<stdin>' ", "").replaceFirst("^<none>:\\d+: ", "")
+                .replaceAll("\\s+", " ").strip();
     }
 
     private void problem(String path, String what) {
