@@ -373,7 +373,8 @@ public final class Answerer {
                 size += rec.rdataToString().length() + rec.getName().length() + 16;
             } while (i < all.size() && size < TRANSFER_MESSAGE_BYTES);
             if (tsig != null) {
-                tsig.apply(m, previous, true);
+                // RFC 8945 §5.3.1: the first message covers every TSIG variable, later ones only the timers
+                tsig.apply(m, previous, messages.isEmpty());
                 previous = m.getTSIG();
             }
             messages.add(m.toWire());
