@@ -23,7 +23,7 @@ public final class Diagnosis {
     /** A permanent redirect browsers keep longer than this hides edits of the link from them. */
     static final long LONG_PERMANENT = 86_400;
     /** A layer dominates when it is at least this long and twice the next; below it, noise and the client's own costs rule. */
-    static final Duration DOMINANT = Duration.ofMillis(20);
+    static final Duration DOMINANT = Duration.ofMillis(50);
 
     private Diagnosis() {}
 
@@ -191,10 +191,17 @@ public final class Diagnosis {
         Timing top = t.get(0);
         long percent = total.isZero() ? 0 : Math.round(100.0 * top.took().toNanos() / total.toNanos());
         String share = top.layer() + " took the largest share: " + ms(top.took()) + " of " + ms(total) + " (" + percent + " %)";
-        if (top.took().compareTo(DOMINANT) >= 0 && top.took().compareTo(t.get(1).took().multipliedBy(2)) >= 0) {
+        Duration rtt = m.connect() == null ? null : m.connect().fastest();
+        if (top.took().compareTo(DOMINANT) < 0) {
+            out.add(new Finding(top.layer(), Severity.NOTE, "largest-layer", share, "every layer is quick (under " + ms(DOMINANT)
+                    + "): nothing to chase here"));
+        } else if (top.took().compareTo(t.get(1).took().multipliedBy(2)) >= 0) {
             out.add(new Finding(top.layer(), Severity.WARNING, "dominant-layer", share, remedy(m, top.layer())));
+        } else if (rtt != null && rtt.compareTo(DOMINANT.dividedBy(2)) >= 0) {
+            out.add(new Finding(top.layer(), Severity.NOTE, "largest-layer", share, "no layer dominates: each costs about a round trip ("
+                    + ms(rtt) + "), so distance sets the total: edges near visitors (anycast, GeoDNS, a CDN) shorten every layer at once"));
         } else {
-            out.add(new Finding(top.layer(), Severity.NOTE, "largest-layer", share, "no layer dominates: nothing to chase here"));
+            out.add(new Finding(top.layer(), Severity.NOTE, "largest-layer", share, "no layer dominates: the time is spread over them"));
         }
     }
 
@@ -215,13 +222,42 @@ public final class Diagnosis {
                         + "visitors (at an edge)";
             }
             case HTTP -> {
-                String timing = m.http().joined("server-timing");
-                yield rtt != null && m.http().took().compareTo(rtt.multipliedBy(2)) > 0
-                        ? "the server's own time" + estimate + (timing == null ? "" : "; Server-Timing: " + timing)
-                        + ": answer redirects from a cache, at an edge or CDN near visitors"
-                        : "the request is one round trip, so distance dominates: serve redirects from edges near visitors";
+                Duration app = serverTiming(m.http().joined("server-timing"));
+                Duration beyond = rtt == null ? m.http().took() : m.http().took().minus(rtt);
+                if (rtt != null && m.http().took().compareTo(rtt.multipliedBy(2)) <= 0) {
+                    yield "the request is one round trip, so distance dominates: serve redirects from edges near visitors";
+                }
+                if (app != null && app.multipliedBy(2).compareTo(beyond) < 0) {
+                    yield "the server says it spent " + ms(app) + " (Server-Timing), so most of the wait is elsewhere: a proxy or "
+                            + "load balancer in front, a queue before the application, or this client; probe from beside the server to tell";
+                }
+                yield "the server's own time" + estimate + ": answer redirects from a cache, at an edge or CDN near visitors";
             }
         };
+    }
+
+    /**
+     * The longest {@code dur} of a {@code Server-Timing} value (W3C Server Timing: {@code name;dur=MS;desc="..."},
+     * comma-separated): metrics may nest, so the longest stands for the server's time. Null when there is none.
+     */
+    static Duration serverTiming(String value) {
+        if (value == null) {
+            return null;
+        }
+        double longest = -1;
+        for (String metric : value.split(",")) {
+            for (String param : metric.split(";")) {
+                String p = param.strip();
+                if (p.regionMatches(true, 0, "dur=", 0, 4)) {
+                    try {
+                        longest = Math.max(longest, Double.parseDouble(p.substring(4).replace("\"", "")));
+                    } catch (NumberFormatException e) {
+                        // a malformed metric is ignored, as browsers do
+                    }
+                }
+            }
+        }
+        return longest < 0 ? null : Duration.ofNanos(Math.round(longest * 1e6));
     }
 
     /** "5 s", "20 min", "2 h", "6 days". */

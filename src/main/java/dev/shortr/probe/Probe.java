@@ -66,6 +66,7 @@ public final class Probe {
             }
         } catch (LayerFailure f) {
             failed = f.failed();
+            tls = f.tls() != null ? f.tls() : tls;
         }
         return new Measurement(target, protocol, at, dns, connect, tls, http, failed);
     }

@@ -67,10 +67,12 @@ final class QuicVisit {
             try {
                 q = connect(udp, address, timeout);
             } catch (Exception e) {
+                Measurement.Tls seen = !trust.called() ? null : new Measurement.Tls(trust.protocol() == null ? "TLSv1.3" : trust.protocol(),
+                        trust.cipher(), ALPN, null, TlsClient.chain(trust.chain()), trust.refused(), null, null);
                 if (trust.refused() != null) {
-                    throw new LayerFailure(Layer.QUIC, "certificate not trusted: " + trust.refused());
+                    throw new LayerFailure(Layer.QUIC, "certificate not trusted: " + trust.refused(), seen);
                 }
-                throw new LayerFailure(Layer.QUIC, failure(e, address, timeout));
+                throw new LayerFailure(Layer.QUIC, failure(e, address, timeout), seen);
             }
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             fastest = min(fastest, took);

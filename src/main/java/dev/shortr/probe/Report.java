@@ -43,8 +43,10 @@ public final class Report {
             out.append(" (").append(m.protocol()).append(m.connect() == null ? "" : " at " + m.connect().address()).append(')');
         }
         out.append("\n\n");
-        waterfall(m.timings(), out);
-        out.append('\n');
+        if (!m.timings().isEmpty()) {
+            waterfall(m.timings(), out);
+            out.append('\n');
+        }
         details(m, out);
         if (m.failed() != null) {
             out.append("\nFAILED at ").append(m.failed().layer()).append(": ").append(m.failed().message()).append('\n');
@@ -107,7 +109,7 @@ public final class Report {
             if (r != null) {
                 out.append("        resumption  ").append(r.error() != null ? "the second connection failed: " + r.error()
                         : (r.resumed() ? "resumed" : "NOT resumed (a full handshake)") + " on a second connection, in " + ms(r.took())
-                        + (t.took() == null ? "" : " (the first: " + ms(t.took()) + ")")).append('\n');
+                        + first(m)).append('\n');
             }
         }
         Measurement.Http h = m.http();
@@ -121,6 +123,12 @@ public final class Report {
                 }
             }
         }
+    }
+
+    /** The first handshake's time, to compare the resumed one with: under QUIC it is the whole connect. */
+    private static String first(Measurement m) {
+        Duration d = m.tls().took() != null ? m.tls().took() : m.connect() == null ? null : m.connect().took();
+        return d == null ? "" : " (the first: " + ms(d) + ")";
     }
 
     public static String json(Measurement m, List<Finding> findings) {

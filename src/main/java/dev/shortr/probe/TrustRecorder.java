@@ -148,6 +148,9 @@ final class TrustRecorder extends X509ExtendedTrustManager {
                 return true;
             }
             if (Target.isAddress(h)) {
+                if (Target.isAddress(name) && sameAddress(name, h)) {
+                    return true;
+                }
                 continue;
             }
             int dot = h.indexOf('.');
@@ -208,6 +211,15 @@ final class TrustRecorder extends X509ExtendedTrustManager {
                     + "'") + ", which is not a trusted CA (give it with --cacert, or --insecure)";
         }
         return m.replaceAll("(?:[a-z]+\\.)+[A-Z][A-Za-z]*Exception: ", "");
+    }
+
+    /** Two address literals, which need no lookup, compared as addresses ({@code ::1} is {@code 0:0:0:0:0:0:0:1}). */
+    private static boolean sameAddress(String a, String b) {
+        try {
+            return java.net.InetAddress.getByName(a).equals(java.net.InetAddress.getByName(b));
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     @Override
