@@ -260,19 +260,19 @@ public final class Diagnosis {
         return longest < 0 ? null : Duration.ofNanos(Math.round(longest * 1e6));
     }
 
-    /** "5 s", "20 min", "2 h", "6 days". */
+    /** "5 s", "20 min", "2 h", "6 days", to the nearest unit: a certificate with 2 days 23 h left "expires in 3 days". */
     static String span(Duration d) {
         long s = d.toSeconds();
         if (s < 120) {
             return s + " s";
         }
         if (s < 7200) {
-            return s / 60 + " min";
+            return Math.round(s / 60.0) + " min";
         }
         if (s < 2 * 86_400) {
-            return s / 3600 + " h";
+            return Math.round(s / 3600.0) + " h";
         }
-        return s / 86_400 + " days";
+        return Math.round(s / 86_400.0) + " days";
     }
 
     static String ms(Duration d) {
