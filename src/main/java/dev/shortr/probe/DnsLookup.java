@@ -144,6 +144,9 @@ final class DnsLookup {
 
     private static String describe(Throwable e) {
         Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (t instanceof java.net.PortUnreachableException) {
+            return "nothing listens there (port unreachable)";
+        }
         return t instanceof java.net.SocketTimeoutException || t instanceof TimeoutException ? "timed out"
                 : t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }

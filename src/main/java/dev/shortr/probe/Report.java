@@ -49,7 +49,8 @@ public final class Report {
         }
         details(m, out);
         if (m.failed() != null) {
-            out.append("\nFAILED at ").append(m.failed().layer()).append(": ").append(m.failed().message()).append('\n');
+            out.append(out.toString().endsWith("\n\n") ? "" : "\n").append("FAILED at ").append(m.failed().layer()).append(": ")
+                    .append(m.failed().message()).append('\n');
         }
         out.append("\nFindings\n");
         if (findings.isEmpty()) {

@@ -47,7 +47,11 @@ final class TlsClient {
         try {
             SSLParameters p = s.getSSLParameters();
             if (!t.hostIsAddress()) {
-                p.setServerNames(List.of(new SNIHostName(t.host())));
+                try {
+                    p.setServerNames(List.of(new SNIHostName(t.host())));
+                } catch (IllegalArgumentException e) {
+                    // not a name SNI can carry (an underscore, say): the handshake goes without, as curl's does
+                }
             }
             p.setEndpointIdentificationAlgorithm("HTTPS");
             p.setApplicationProtocols(alpn.toArray(String[]::new));
