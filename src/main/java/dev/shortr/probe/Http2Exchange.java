@@ -10,10 +10,12 @@ import io.netty.handler.codec.http2.Http2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,14 +47,17 @@ final class Http2Exchange {
             long sent = System.nanoTime();
             InputStream in = s.getInputStream();
             byte[] buf = new byte[16_384];
-            while (answer.status == 0) {
+            String start = null; // the answer's first bytes, to name what came when it was not HTTP/2
+            while (true) {
                 int n = in.read(buf);
                 long at = System.nanoTime();
                 if (n < 0) {
                     throw new LayerFailure(Layer.HTTP, "the server closed the HTTP/2 connection without answering");
                 }
+                if (start == null) {
+                    start = new String(buf, 0, Math.min(n, 80), StandardCharsets.ISO_8859_1);
+                }
                 ch.writeInbound(Unpooled.copiedBuffer(buf, 0, n));
-                drain(ch, out); // SETTINGS acknowledgements, WINDOW_UPDATEs
                 if (answer.status != 0) {
                     return new Measurement.Http("HTTP/2", answer.status, List.copyOf(answer.headers), Duration.ofNanos(at - sent));
                 }
@@ -60,24 +65,31 @@ final class Http2Exchange {
                     throw new LayerFailure(Layer.HTTP, answer.error);
                 }
                 if (!ch.isActive()) {
-                    throw new LayerFailure(Layer.HTTP, "the HTTP/2 connection failed (the server broke the protocol)");
+                    throw new LayerFailure(Layer.HTTP, start.startsWith("HTTP/1.")
+                            ? "the server answered in HTTP/1.x ('" + start.lines().findFirst().orElse("") + "'): no HTTP/2 here"
+                            : "the server's answer is not HTTP/2");
                 }
+                drain(ch, out); // SETTINGS acknowledgements, WINDOW_UPDATEs
             }
-            throw new IllegalStateException("unreachable");
         } finally {
             ch.finishAndReleaseAll();
         }
     }
 
+    /** Writes what the codec wrote, in one write: a server that closes after the preface would reset the rest. */
     private static void drain(EmbeddedChannel ch, OutputStream out) throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
         for (ByteBuf b = ch.readOutbound(); b != null; b = ch.readOutbound()) {
             try {
-                b.readBytes(out, b.readableBytes());
+                b.readBytes(all, b.readableBytes());
             } finally {
                 b.release();
             }
         }
-        out.flush();
+        if (all.size() > 0) {
+            all.writeTo(out);
+            out.flush();
+        }
     }
 
     /** The first HEADERS on our stream, or why there will be none. */

@@ -146,7 +146,8 @@ public final class Probe {
         } catch (IOException e) {
             close(s);
             throw new LayerFailure(Layer.TCP, switch (e) {
-                case ConnectException c -> "connection refused by " + where(address) + " (nothing listens there)";
+                case ConnectException c when String.valueOf(c.getMessage()).contains("refused") -> "connection refused by "
+                        + where(address) + " (nothing listens there)";
                 case SocketTimeoutException t -> "no answer from " + where(address) + " within " + o.timeout().toMillis()
                         + " ms (down, or a firewall drops the packets)";
                 default -> where(address) + ": " + message(e);

@@ -115,6 +115,20 @@ class ProbeNodeIT {
         assertThat(r.ids()).contains("http-cleartext").doesNotContain("http-no-hsts");
     }
 
+    @Test
+    void aNodeWithoutTlsSpeaksCleartextHttp2ByPriorKnowledge() {
+        try (TestNode plain = TestNode.start(dir.resolve("plain"))) {
+            plain.createLink("abc123", "https://example.com/landing", null);
+            ProbeIT.Run r = ProbeIT.probe("http://127.0.0.1:" + plain.port() + "/abc123", "--http2", "--json");
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.json().at("/protocol").asText()).isEqualTo("HTTP/2");
+            assertThat(r.json().at("/http/version").asText()).isEqualTo("HTTP/2");
+            assertThat(r.json().at("/http/status").asInt()).isEqualTo(302);
+            assertThat(header(r.json(), "location")).isEqualTo("https://example.com/landing");
+            assertThat(r.ids()).contains("http-cleartext");
+        }
+    }
+
     private static String header(JsonNode j, String name) {
         for (JsonNode h : j.at("/http/headers")) {
             if (h.path("name").asText().equals(name)) {
