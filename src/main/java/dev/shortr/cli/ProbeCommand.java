@@ -22,9 +22,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code shortr probe URL}: one visit timed layer by layer, with a diagnosis. */
-@Command(name = "probe", description = {"Visit a URL once and time each layer: DNS, TCP connect, TLS handshake, and the answer's first byte",
-        "(QUIC stands for TCP and TLS under HTTP/3). Then say which layer costs the time, and what in DNS, TLS or caching",
-        "costs visitors round trips. See docs/probe.md."},
+@Command(name = "probe", description = {"Visit a URL once and time each layer: DNS, TCP connect, TLS handshake and",
+        "the answer's first byte (QUIC stands for TCP and TLS under HTTP/3). Then say",
+        "which layer costs the time, and what in DNS, TLS or caching costs visitors",
+        "round trips. See docs/probe.md."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the visit worked (with findings or without)", "1:a layer failed (stderr says which)", "2:usage error"})
 final class ProbeCommand implements Callable<Integer> {

@@ -96,7 +96,7 @@ public final class Report {
         }
         Measurement.Tls t = m.tls();
         if (t != null) {
-            out.append("TLS   ").append(t.protocol()).append(", ").append(t.cipher()).append(", ALPN ").append(t.alpn() == null ? "none" : t.alpn())
+            out.append("TLS   ").append(t.protocol()).append(", ").append(t.cipher() == null ? "?" : t.cipher()).append(", ALPN ").append(t.alpn() == null ? "none" : t.alpn())
                     .append(" (offered ").append(String.join(", ", t.offered())).append(")\n");
             for (int i = 0; i < t.chain().size(); i++) {
                 Measurement.Certificate c = t.chain().get(i);

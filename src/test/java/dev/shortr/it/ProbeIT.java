@@ -204,6 +204,12 @@ class ProbeIT {
         assertThat(r.finding("tls-cert-expired").path("message").asText()).startsWith("the certificate expired 2 days ago");
         assertThat(r.json().at("/http").isNull()).as("no request after a refused handshake").isTrue();
 
+        Run text = probe("https://a.test:" + expired + "/abc123", "--resolve", "a.test:" + expired + ":127.0.0.1", "--cacert",
+                pki.caFile().toString());
+        assertThat(text.out()).contains("TLS   TLSv1.3, ").contains("(EXPIRED 2 days ago)")
+                .contains("trusted     NO: the certificate expired at").contains("FAILED at TLS: certificate not trusted")
+                .contains("PROBLEM  TLS   the certificate expired 2 days ago");
+
         Run insecure = nginx(expired, "--insecure");
         assertThat(insecure.exit()).as(insecure.err()).isZero();
         assertThat(insecure.ids()).contains("tls-cert-expired", "tls-untrusted");
