@@ -2,6 +2,7 @@ package dev.shortr.app;
 
 import dev.shortr.config.Http2Config;
 import dev.shortr.config.RedirectConfig;
+import dev.shortr.config.ServerConfig;
 import dev.shortr.config.StoreConfig;
 import dev.shortr.config.TlsConfig;
 import dev.shortr.tls.Tls;
@@ -124,6 +125,9 @@ public final class EdgeNode implements AutoCloseable {
                     Duration.ofSeconds(60), Duration.ofSeconds(10), 10_000, https), new Dispatcher(router, metrics), redirects, null,
                     Node.http2Limits(Http2Config.defaults()));
             int port = server.start();
+            // as on the origin: the click flush, the replica's SQLite writer and the JIT compilers run at a higher nice
+            // value, so that they do not take the event loop's core for whole scheduler slices (see Background)
+            Background.deprioritise(ServerConfig.defaults().backgroundNice());
             EdgeNode edge = new EdgeNode(stores, metrics, aggregator, replicator, shipping.shipper(), server, port, tls);
             self[0] = edge;
             Thread.ofVirtual().name("edge-warm").start(() -> {

@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * Click counts waiting to reach the origin, as files on disk: one batch per file, written and synced before the
- * clicks count as kept, named by a sequence so they go out in order. Bounded: past {@code maxBatches} waiting,
- * a new batch is not kept and its clicks are counted as dropped. The file name is the batch's idempotency key
+ * Click counts waiting to reach the origin, as files on disk: one batch per file (a flush makes one or more), written
+ * and synced before the clicks count as kept, named by a sequence so they go out in order. Bounded: past
+ * {@code maxBatches} waiting, a new batch is not kept and its clicks are counted as dropped. The file name is the batch's idempotency key
  * (with the edge's id), so a batch sent twice is counted once.
  */
 final class ClickOutbox {
@@ -46,11 +46,27 @@ final class ClickOutbox {
         }
     }
 
-    /** Keeps a batch until it is shipped; false (and the clicks counted as dropped) when the outbox is full. */
+    /**
+     * Counts in one batch at most. The origin takes at most 10,000 a request (400 past that) in a body of at most
+     * {@code server.maxBodyBytes} (1 MiB by default, 413 past that); at most about 110 bytes a count (a 64-character
+     * code), 5000 fit in either. A flush holds whatever came in while the one before was being written, which under
+     * load was 24,000 counts and more; a batch the origin refuses is set aside and its clicks never reach it.
+     */
+    static final int MAX_COUNTS = 5_000;
+
+    /**
+     * Keeps a flush's counts until they are shipped, in batches of at most {@link #MAX_COUNTS}; false (and the clicks
+     * of the batches not kept counted as dropped) when the outbox is full.
+     */
     boolean keep(List<Count> counts) {
-        if (counts.isEmpty()) {
-            return true;
+        boolean kept = true;
+        for (int from = 0; from < counts.size(); from += MAX_COUNTS) {
+            kept &= keepBatch(counts.subList(from, Math.min(counts.size(), from + MAX_COUNTS)));
         }
+        return kept;
+    }
+
+    private boolean keepBatch(List<Count> counts) {
         if (waiting().size() >= maxBatches) {
             dropped.addAndGet(counts.stream().mapToLong(Count::clicks).sum());
             return false;

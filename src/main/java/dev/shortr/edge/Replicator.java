@@ -130,10 +130,8 @@ public final class Replicator implements AutoCloseable {
             JsonNode page = origin.snapshot(cursor, 1000);
             contact();
             seq = page.path("seq").asLong();
-            for (JsonNode l : page.path("links")) {
-                replica.put(l);
-                count++;
-            }
+            replica.putAll(page.path("links"));
+            count += page.path("links").size();
             Replica.codes(page.path("links"), seen);
             cursor = page.path("next").isTextual() ? page.get("next").asText() : null;
         } while (cursor != null && !stopping);
