@@ -136,7 +136,7 @@ public final class Node implements AutoCloseable {
             String publicUrl = config.server().publicUrl();
             RedirectTier redirects = new RedirectTier(timed, stores.clicks(),
                     config.clicks().enabled() ? clickQueue : null, config.redirect(), publicUrl, ac.trustForwardedFor(),
-                    ac.enabled());
+                    ac.enabled(), config.cdn());
             redirects.serverTiming(config.server().serverTiming());
             // many nodes: each change is published on Redis, every node drops it from its cache, and the store's change
             // feed is read as well (often while Redis is down); a shared store without Redis: the feed alone, every

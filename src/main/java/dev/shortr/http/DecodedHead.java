@@ -35,9 +35,12 @@ public interface DecodedHead {
      * noindex}, no body, and the headers every answer of the connection carries. Header values are ASCII the caller
      * has already checked.
      *
+     * @param keyName      a CDN key header's name (lower case), or null for none
+     * @param keyValue     its value
      * @param serverTiming the {@code server-timing} value, or null for none
      */
-    void sendRedirect(HttpResponseStatus status, CharSequence location, CharSequence cacheControl, CharSequence serverTiming);
+    void sendRedirect(HttpResponseStatus status, CharSequence location, CharSequence cacheControl, CharSequence keyName,
+                      CharSequence keyValue, CharSequence serverTiming);
 
     /** Answers with a complete reply (its body left out for a HEAD). */
     void send(Reply reply);

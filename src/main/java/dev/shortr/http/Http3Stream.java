@@ -382,11 +382,14 @@ final class Http3Stream extends Http3RequestStreamInboundHandler {
 
         @Override
         public void sendRedirect(HttpResponseStatus status, CharSequence location, CharSequence cacheControl,
-                                 CharSequence serverTiming) {
+                                 CharSequence keyName, CharSequence keyValue, CharSequence serverTiming) {
             Http3HeadersFrame frame = headersFrame(status.code());
             Http3Headers h = frame.headers();
             h.set("location", location);
             h.set("cache-control", cacheControl);
+            if (keyName != null) {
+                h.set(keyName, keyValue);
+            }
             h.set("x-robots-tag", "noindex");
             h.set("content-length", "0");
             if (serverTiming != null) {
