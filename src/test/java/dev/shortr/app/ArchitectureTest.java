@@ -41,6 +41,7 @@ class ArchitectureTest {
                     "org.slf4j.")),
             Map.entry("analytics", List.of("dev.shortr.visit.", "dev.shortr.enrich.", "dev.shortr.config.", "org.slf4j.")),
             Map.entry("store", List.of("dev.shortr.link.", "dev.shortr.visit.", "dev.shortr.auth.", "dev.shortr.webhook.", "dev.shortr.config.",
+                    "dev.shortr.cdn.",
                     "dev.shortr.analytics.",
                     "dev.shortr.store.", "org.flywaydb.", "org.sqlite.", "org.postgresql.", "com.zaxxer.hikari.", "org.slf4j.")),
             Map.entry("redis", List.of("dev.shortr.config.", "io.lettuce.", "io.github.bucket4j.", "org.slf4j.")),
@@ -48,6 +49,8 @@ class ArchitectureTest {
             Map.entry("cli", List.of("dev.shortr.", "picocli.", "com.fasterxml.jackson.", "org.slf4j.")),
             // the traffic director knows nothing of links or HTTP routes (STYLE.md)
             Map.entry("dns", List.of("dev.shortr.dns.", "org.xbill.DNS.", "io.netty.", "com.fasterxml.jackson.", "javax.net.ssl.")),
+            // CDN purges follow the change feed; they know nothing of HTTP routes or the redirect tier
+            Map.entry("cdn", List.of("dev.shortr.link.", "dev.shortr.config.")),
             Map.entry("migrate", List.of("dev.shortr.link.", "dev.shortr.auth.", "dev.shortr.visit.", "dev.shortr.analytics.")),
             Map.entry("app", List.of("dev.shortr.", "io.", "org.", "com.")));
 
