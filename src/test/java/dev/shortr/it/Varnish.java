@@ -35,13 +35,17 @@ final class Varnish implements AutoCloseable {
 
     /** Starts one in front of the node at 127.0.0.1:{@code backendPort}; returns once it answers. */
     static Varnish start(Path dir, int backendPort) throws IOException, InterruptedException {
+        return start(dir, backendPort, ChildNode.freePort());
+    }
+
+    /** As {@link #start(Path, int)}, listening on {@code port} (for a node told beforehand where to send purges). */
+    static Varnish start(Path dir, int backendPort, int port) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         String vcl = Files.readString(VCL);
         if (!vcl.contains(".port = \"8080\";")) {
             throw new AssertionError(VCL + " no longer names its backend as .port = \"8080\"; update Varnish.start");
         }
         Path config = Files.writeString(dir.resolve("shortr.vcl"), vcl.replace(".port = \"8080\";", ".port = \"" + backendPort + "\";"));
-        int port = ChildNode.freePort();
         Process p;
         try {
             p = new ProcessBuilder("varnishd", "-F", "-j", "none", "-n", dir.resolve("work").toString(),

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,9 +33,14 @@ class VarnishIT {
 
     @BeforeAll
     static void start() throws IOException, InterruptedException {
+        int varnishPort = ChildNode.freePort();
+        // purges go to the Varnish below: each attempt given 500 ms, retried after 100 ms, 200 ms, 400 ms, ...
+        PurgeConfig d = PurgeConfig.defaults();
+        PurgeConfig purge = new PurgeConfig(List.of("http://127.0.0.1:" + varnishPort), null, d.httpMethod(), List.of(), "", null,
+                d.httpBatch(), 100, Duration.ofMillis(100), Duration.ofMillis(500));
         node = TestNode.start(dir.resolve("node"), c -> c.withCdn(cdn(Duration.ofHours(1), Duration.ofSeconds(30),
-                Duration.ofDays(1), PurgeConfig.defaults())));
-        varnish = Varnish.start(dir.resolve("varnish"), node.port());
+                Duration.ofDays(1), purge)));
+        varnish = Varnish.start(dir.resolve("varnish"), node.port(), varnishPort);
     }
 
     @AfterAll
@@ -120,6 +126,62 @@ class VarnishIT {
         assertThat(cache(varnish.get("/vurl01"))).isEqualTo("HIT");
         assertThat(varnish.purge("/vurl01", null).statusCode()).isEqualTo(200);
         assertThat(cache(varnish.get("/vurl01"))).isEqualTo("MISS");
+    }
+
+    @Test
+    void anEditPurgesSoTheNextRequestIsAMissWithTheNewTarget() throws InterruptedException {
+        node.createLink("vedit1", "https://example.com/before", "\"redirect\": 301");
+        varnish.get("/vedit1");
+        assertThat(varnish.get("/vedit1").headers().firstValue("location")).hasValue("https://example.com/before");
+        double purged = node.metric("shortr_cdn_purged_total");
+
+        assertThat(node.admin("PATCH", "/api/v1/links/vedit1", "{\"url\": \"https://example.com/after\"}").statusCode())
+                .isEqualTo(200);
+        await(() -> node.metric("shortr_cdn_purged_total") > purged, Duration.ofSeconds(10), "purge of vedit1");
+
+        HttpResponse<String> next = varnish.get("/vedit1");
+        assertThat(cache(next)).isEqualTo("MISS");
+        assertThat(next.headers().firstValue("location")).hasValue("https://example.com/after");
+        assertThat(cache(varnish.get("/vedit1"))).isEqualTo("HIT");
+    }
+
+    @Test
+    void aDeletePurgesSoTheNextRequestIsGone() throws InterruptedException {
+        node.createLink("vdel01", "https://example.com/doomed", "\"redirect\": 308");
+        varnish.get("/vdel01");
+        assertThat(cache(varnish.get("/vdel01"))).isEqualTo("HIT");
+        double purged = node.metric("shortr_cdn_purged_total");
+
+        assertThat(node.admin("DELETE", "/api/v1/links/vdel01", null).statusCode()).isEqualTo(204);
+        await(() -> node.metric("shortr_cdn_purged_total") > purged, Duration.ofSeconds(10), "purge of vdel01");
+
+        assertThat(varnish.get("/vdel01").statusCode()).isEqualTo(410);
+    }
+
+    @Test
+    void purgesAreRetriedWhileVarnishHangsAndDeliveredOnceItIsBack() throws Exception {
+        node.createLink("vretr1", "https://example.com/old", "\"redirect\": 301");
+        varnish.get("/vretr1");
+        assertThat(cache(varnish.get("/vretr1"))).isEqualTo("HIT");
+        double failed = node.metric("shortr_cdn_purge_attempts_failed_total");
+        double purged = node.metric("shortr_cdn_purged_total");
+
+        varnish.pause();
+        try {
+            node.admin("PATCH", "/api/v1/links/vretr1", "{\"url\": \"https://example.com/new\"}");
+            await(() -> node.metric("shortr_cdn_purge_attempts_failed_total") >= failed + 2, Duration.ofSeconds(20),
+                    "two failed purge attempts");
+            assertThat(node.metric("shortr_cdn_purged_total")).isEqualTo(purged);
+            assertThat(node.metric("shortr_cdn_purge_lag")).as("changes waiting").isGreaterThanOrEqualTo(1);
+        } finally {
+            varnish.resume();
+        }
+        await(() -> node.metric("shortr_cdn_purged_total") > purged, Duration.ofSeconds(20), "the purge, once Varnish is back");
+
+        HttpResponse<String> next = varnish.get("/vretr1");
+        assertThat(cache(next)).as("the copy cached before the edit is gone").isEqualTo("MISS");
+        assertThat(next.headers().firstValue("location")).hasValue("https://example.com/new");
+        assertThat(node.metric("shortr_cdn_purge_given_up_total")).isZero();
     }
 
     @Test
