@@ -231,7 +231,7 @@ public final class ConfigLoader {
                 new DnsConfig((Path) v.get(DNS_ZONE), (String) v.get(DNS_HOST), integer(v, DNS_PORT), integer(v, DNS_THREADS)),
                 new CdnConfig((Boolean) v.get(CDN_ENABLED), (Duration) v.get(CDN_SHARED_MAX_AGE),
                         (Duration) v.get(CDN_STALE_WHILE_REVALIDATE), (Duration) v.get(CDN_STALE_IF_ERROR),
-                        (String) v.get(CDN_KEY_HEADER), (Boolean) v.get(CDN_COUNT_EVERY_CLICK),
+                        (String) v.get(CDN_KEY_HEADER), (String) v.get(CDN_LIFETIME_HEADER), (Boolean) v.get(CDN_COUNT_EVERY_CLICK),
                         new PurgeConfig(List.copyOf((java.util.Collection<String>) v.get(CDN_PURGE_VARNISH)),
                                 (String) v.get(CDN_PURGE_HTTP_URL), (String) v.get(CDN_PURGE_HTTP_METHOD),
                                 List.copyOf((java.util.Collection<String>) v.get(CDN_PURGE_HTTP_HEADERS)),

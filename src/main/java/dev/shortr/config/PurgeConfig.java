@@ -40,7 +40,9 @@ public record PurgeConfig(List<String> varnish, String httpUrl, String httpMetho
     }
 
     public static PurgeConfig defaults() {
-        return new PurgeConfig(List.of(), null, "POST", List.of(), "", null, 30, 10, Duration.ofSeconds(1), Duration.ofSeconds(5));
+        // 100 keys a request: Cloudflare's most per purge call (Fastly takes 256); 20 attempts, the delays growing from
+        // 1 s to 5 min, keep a purge going for about an hour, as long as a redirect is cached by default
+        return new PurgeConfig(List.of(), null, "POST", List.of(), "", null, 100, 20, Duration.ofSeconds(1), Duration.ofSeconds(5));
     }
 
     /** Whether anything is to be purged at all. */

@@ -150,6 +150,9 @@ enum Setting {
             c -> c.cdn().staleWhileRevalidate(), null),
     CDN_STALE_IF_ERROR("cdn.staleIfError", Kind.DURATION, Rule.wholeSeconds(Duration.ofDays(365)), c -> c.cdn().staleIfError(), null),
     CDN_KEY_HEADER("cdn.keyHeader", Kind.TEXT, Rule.KEY_HEADER, c -> c.cdn().keyHeader(), null),
+    CDN_LIFETIME_HEADER("cdn.lifetimeHeader", Kind.TEXT,
+            Rule.oneOf("Cache-Control", "Surrogate-Control", "CDN-Cache-Control", "Cloudflare-CDN-Cache-Control"),
+            c -> c.cdn().lifetimeHeader(), null),
     CDN_COUNT_EVERY_CLICK("cdn.countEveryClick", Kind.BOOL, Rule.ANY, c -> c.cdn().countEveryClick(), null),
     CDN_PURGE_VARNISH("cdn.purge.varnish", Kind.LIST, Rule.BASE_URLS, c -> c.cdn().purge().varnish(), null),
     CDN_PURGE_HTTP_URL("cdn.purge.http.url", Kind.TEXT, Rule.PURGE_URL, c -> c.cdn().purge().httpUrl(), null),
@@ -422,6 +425,10 @@ enum Setting {
                 int colon = h.indexOf(':');
                 if (colon < 1 || !h.substring(0, colon).strip().matches("[A-Za-z0-9-]+") || h.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
                     return "'" + h + "' is not a header such as 'Authorization: Bearer {token}'";
+                }
+                String name = h.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+                if (java.util.Set.of("host", "connection", "content-length", "expect", "upgrade").contains(name)) {
+                    return "'" + h + "': the HTTP client sets " + h.substring(0, colon).strip() + " itself";
                 }
                 String unknown = placeholders(h.substring(colon + 1), java.util.Set.of("{token}", "{keys}"));
                 if (unknown != null) {

@@ -245,9 +245,9 @@ public final class RedirectTier implements FastPath {
         }
         count(t.status().code(), head);
         recordClick(t, now, head, req);
-        boolean shared = t.sharedSeconds() > 0;
-        req.sendRedirect(t.status(), location(t, req.rawQuery()), cacheControl(t, now), shared ? caching.keyName() : null,
-                shared ? CdnConfig.key(path.subSequence(1, end).toString()) : null,
+        Caching.Headers h = headers(t, now);
+        req.sendRedirect(t.status(), location(t, req.rawQuery()), h.cacheControl(),
+                more(t, h, path.subSequence(1, end).toString()),
                 start == 0 ? null : dev.shortr.http.Dispatcher.serverTiming(System.nanoTime() - start));
         return t.status().code();
     }
@@ -262,12 +262,14 @@ public final class RedirectTier implements FastPath {
      */
     private void writeRedirect(ChannelHandlerContext wire, Entry.Target t, String rawQuery, long now, boolean keepAlive,
                                boolean http10, byte[] connectionHeaders, long start, CharSequence path, int codeEnd) {
-        CharSequence cc = cacheControl(t, now);
+        Caching.Headers h = headers(t, now);
+        CharSequence cc = h.cacheControl();
         byte[] date = HttpDate.bytes();
         boolean forward = t.forwardQuery() && rawQuery != null && !rawQuery.isEmpty();
         boolean shared = t.sharedSeconds() > 0;
         int size = 200 + t.location.length + cc.length() + date.length + connectionHeaders.length
-                + (forward ? rawQuery.length() + 1 : 0) + (shared ? caching.keyLine().length + codeEnd : 0);
+                + (forward ? rawQuery.length() + 1 : 0) + (shared ? caching.keyLine().length + codeEnd : 0)
+                + (h.cdn() != null ? caching.lifetimeLine().length + h.cdn().length() : 0);
         ByteBuf buf = wire.alloc().ioBuffer(size);
         buf.writeBytes(Wire.STATUS_AND_LOCATION[Wire.slot(t.status().code())]);
         if (forward) {
@@ -277,6 +279,10 @@ public final class RedirectTier implements FastPath {
         }
         buf.writeBytes(Wire.CACHE_CONTROL);
         ByteBufUtil.writeAscii(buf, cc);
+        if (h.cdn() != null) { // the CDN's lifetime in a header of its own (Surrogate-Control, CDN-Cache-Control)
+            buf.writeBytes(caching.lifetimeLine());
+            ByteBufUtil.writeAscii(buf, h.cdn());
+        }
         if (shared) { // the CDN's key, link-<code>: the code as the request spelled it, which is the code (case-sensitive)
             buf.writeBytes(caching.keyLine());
             for (int i = 1; i < codeEnd; i++) {
@@ -364,14 +370,27 @@ public final class RedirectTier implements FastPath {
         return base + (base.indexOf('?') < 0 ? '?' : '&') + rawQuery + frag;
     }
 
-    private CharSequence cacheControl(Entry.Target t, long now) {
+    private Caching.Headers headers(Entry.Target t, long now) {
         if (t.expiresAtMs() == 0 || (t.cacheSeconds() == 0 && t.sharedSeconds() == 0)) {
-            return t.cacheControl();
+            return t.headers();
         }
         // never let a cache keep the redirect past the link's expiry, stale copies included
         long left = Math.max(0, (t.expiresAtMs() - now) / 1000);
         return caching.cutBy(t.cacheSeconds(), t.sharedSeconds(), left)
-                ? caching.valueBefore(t.cacheSeconds(), t.sharedSeconds(), left) : t.cacheControl();
+                ? caching.headersBefore(t.cacheSeconds(), t.sharedSeconds(), left) : t.headers();
+    }
+
+    /** The CDN's headers beyond Cache-Control, as name and value in turn, for HTTP/2, HTTP/3 and misses; null for none. */
+    private CharSequence[] more(Entry.Target t, Caching.Headers h, String code) {
+        boolean shared = t.sharedSeconds() > 0;
+        if (!shared && h.cdn() == null) {
+            return null;
+        }
+        if (h.cdn() == null) {
+            return new CharSequence[] {caching.keyName(), CdnConfig.key(code)};
+        }
+        return shared ? new CharSequence[] {caching.lifetimeName(), h.cdn(), caching.keyName(), CdnConfig.key(code)}
+                : new CharSequence[] {caching.lifetimeName(), h.cdn()};
     }
 
     private static final byte[] USER_AGENT = "user-agent".getBytes(StandardCharsets.US_ASCII);
@@ -553,11 +572,16 @@ public final class RedirectTier implements FastPath {
         }
         count(t.status().code(), head);
         recordClick(t, now, head, req);
+        Caching.Headers h = headers(t, now);
         Reply r = Reply.empty(t.status().code())
                 .header("location", location(t, req.rawQuery()).toString())
-                .header("cache-control", cacheControl(t, now).toString())
+                .header("cache-control", h.cacheControl().toString())
                 .header("x-robots-tag", "noindex");
-        return t.sharedSeconds() > 0 ? r.header(caching.keyName().toString(), CdnConfig.key(code)) : r;
+        CharSequence[] more = more(t, h, code);
+        for (int i = 0; more != null && i < more.length; i += 2) {
+            r.header(more[i].toString(), more[i + 1].toString());
+        }
+        return r;
     }
 
     private Reply previewOf(Link link, boolean json, String baseUrl) {
@@ -655,7 +679,7 @@ public final class RedirectTier implements FastPath {
         Caching.Lifetimes life = caching.lifetimes(link); // a click limit makes both 0: every click must reach us
         AtomicLong used = link.maxClicks() == null ? null
                 : usage.computeIfAbsent(link.id(), id -> new AtomicLong(clickStore.total(id)));
-        return new Entry.Target(link, caching.value(life.browser(), life.shared()), life.browser(), life.shared(), used);
+        return new Entry.Target(link, caching.headers(life.browser(), life.shared()), life.browser(), life.shared(), used);
     }
 
     // ---- cache maintenance ------------------------------------------------------------------------------

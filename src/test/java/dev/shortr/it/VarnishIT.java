@@ -28,7 +28,7 @@ class VarnishIT {
 
     /** Behind a CDN: s-maxage 1 h by default, 30 s of stale-while-revalidate, a day of stale-if-error. */
     static CdnConfig cdn(Duration sharedMaxAge, Duration staleWhileRevalidate, Duration staleIfError, PurgeConfig purge) {
-        return new CdnConfig(true, sharedMaxAge, staleWhileRevalidate, staleIfError, "Surrogate-Key", false, purge);
+        return new CdnConfig(true, sharedMaxAge, staleWhileRevalidate, staleIfError, "Surrogate-Key", "Cache-Control", false, purge);
     }
 
     @BeforeAll

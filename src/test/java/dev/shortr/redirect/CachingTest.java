@@ -20,10 +20,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 class CachingTest {
     private static final Instant T = Instant.parse("2026-11-24T10:00:00Z");
     /** s-maxage 1h, stale-while-revalidate 30 s, stale-if-error 1 day, Surrogate-Key. */
-    private static final CdnConfig CDN = new CdnConfig(true, Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofDays(1),
-            "Surrogate-Key", false, PurgeConfig.defaults());
+    private static final CdnConfig CDN = cdn("Surrogate-Key", "Cache-Control", false);
     private static final Caching BEHIND_CDN = new Caching(3600, CDN);
     private static final Caching ALONE = new Caching(3600, CdnConfig.defaults());
+
+    private static CdnConfig cdn(String keyHeader, String lifetimeHeader, boolean everyClick) {
+        return new CdnConfig(true, Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofDays(1), keyHeader, lifetimeHeader,
+                everyClick, PurgeConfig.defaults());
+    }
 
     private static Link link(int status, Integer cacheSeconds, Integer cdnSeconds, Long maxClicks) {
         return new Link(1, new ShortCode("abc123"), new TargetUrl("https://example.com/", "example.com"), RedirectType.of(status),
@@ -32,7 +36,7 @@ class CachingTest {
 
     private static String header(Caching c, Link l) {
         Caching.Lifetimes life = c.lifetimes(l);
-        return c.value(life.browser(), life.shared()).toString();
+        return c.headers(life.browser(), life.shared()).cacheControl().toString();
     }
 
     private static Integer nullable(String s) {
@@ -65,8 +69,7 @@ class CachingTest {
 
     @Test
     void countingEveryClickMakesEveryRedirectPrivate() {
-        Caching every = new Caching(3600, new CdnConfig(true, Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofDays(1),
-                "Surrogate-Key", true, PurgeConfig.defaults()));
+        Caching every = new Caching(3600, cdn("Surrogate-Key", "Cache-Control", true));
         assertThat(header(every, link(301, 86_400, 600, null))).isEqualTo("private, max-age=0");
         assertThat(every.lifetimes(link(308, null, null, null)).shared()).isZero();
     }
@@ -83,27 +86,49 @@ class CachingTest {
     void closeToExpiryNoCopyOutlivesTheLinkStaleOnesIncluded() {
         // 100 s left: s-maxage 100 and no stale window at all
         assertThat(BEHIND_CDN.cutBy(3600, 3600, 100)).isTrue();
-        assertThat(BEHIND_CDN.valueBefore(3600, 3600, 100).toString()).isEqualTo("public, max-age=100, s-maxage=100");
+        assertThat(BEHIND_CDN.headersBefore(3600, 3600, 100).cacheControl().toString()).isEqualTo("public, max-age=100, s-maxage=100");
         // an hour and a minute left: the 30 s revalidation window fits, the day of stale-if-error is cut to 60 s
-        assertThat(BEHIND_CDN.valueBefore(3600, 3600, 3660).toString())
+        assertThat(BEHIND_CDN.headersBefore(3600, 3600, 3660).cacheControl().toString())
                 .isEqualTo("public, max-age=3600, s-maxage=3600, stale-while-revalidate=30, stale-if-error=60");
         assertThat(BEHIND_CDN.cutBy(3600, 3600, 3600 + 86_400)).isFalse();
-        assertThat(BEHIND_CDN.valueBefore(3600, 3600, 0).toString()).isEqualTo("private, max-age=0");
-        assertThat(ALONE.valueBefore(3600, 0, 90).toString()).isEqualTo("public, max-age=90");
+        assertThat(BEHIND_CDN.headersBefore(3600, 3600, 0).cacheControl().toString()).isEqualTo("private, max-age=0");
+        assertThat(ALONE.headersBefore(3600, 0, 90).cacheControl().toString()).isEqualTo("public, max-age=90");
     }
 
     @Test
     void valuesAreSharedNotBuiltPerLink() {
-        assertThat((Object) BEHIND_CDN.value(3600, 3600)).isSameAs(BEHIND_CDN.value(3600, 3600));
-        assertThat((Object) ALONE.value(60, 0)).isSameAs(ALONE.value(60, 0));
+        assertThat(BEHIND_CDN.headers(3600, 3600)).isSameAs(BEHIND_CDN.headers(3600, 3600));
+        assertThat(ALONE.headers(60, 0)).isSameAs(ALONE.headers(60, 0));
     }
 
     @Test
     void theKeyHeaderIsLowerCaseAndEndsWhereTheCodeGoes() {
         assertThat(new String(BEHIND_CDN.keyLine(), StandardCharsets.US_ASCII)).isEqualTo("\r\nsurrogate-key: link-");
         Caching cloudflare = new Caching(3600, new CdnConfig(true, Duration.ofHours(1), Duration.ZERO, Duration.ZERO, "Cache-Tag",
-                false, PurgeConfig.defaults()));
+                "Cache-Control", false, PurgeConfig.defaults()));
         assertThat(cloudflare.keyName().toString()).isEqualTo("cache-tag");
         assertThat(header(cloudflare, link(301, null, null, null))).isEqualTo("public, max-age=3600, s-maxage=3600");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "Surrogate-Control | surrogate-control",
+            "CDN-Cache-Control | cdn-cache-control",
+    })
+    void aTargetedLifetimeHeaderLeavesCacheControlToBrowsers(String header, String wireName) {
+        Caching fastly = new Caching(3600, cdn("Surrogate-Key", header, false));
+        Caching.Headers permanent = fastly.headers(3600, 3600);
+        assertThat(permanent.cacheControl().toString()).isEqualTo("public, max-age=3600");
+        assertThat(permanent.cdn().toString()).isEqualTo("max-age=3600, stale-while-revalidate=30, stale-if-error=86400");
+        assertThat(fastly.lifetimeName().toString()).isEqualTo(wireName);
+        assertThat(new String(fastly.lifetimeLine(), StandardCharsets.US_ASCII)).isEqualTo("\r\n" + wireName + ": ");
+        // a 302 the CDN may keep and browsers may not: public, so no CDN reads it as "do not store"
+        Caching.Headers temporary = fastly.headers(0, 600);
+        assertThat(temporary.cacheControl().toString()).isEqualTo("public, max-age=0");
+        assertThat(temporary.cdn().toString()).startsWith("max-age=600, ");
+        // what no CDN may keep carries no lifetime header at all
+        assertThat(fastly.headers(3600, 0)).isEqualTo(new Caching.Headers(io.netty.util.AsciiString.of("private, max-age=3600"), null));
+        assertThat((Object) fastly.headers(0, 0).cdn()).isNull();
+        assertThat(fastly.headersBefore(3600, 3600, 100).cdn().toString()).isEqualTo("max-age=100");
     }
 }
