@@ -13,8 +13,9 @@ vcl 4.1;
 # - takes purges from the addresses in acl purgers: PURGE /<code> with an xkey header naming keys purges every
 #   copy that carries one of them (shortr's purge courier sends "xkey: link-<code>", which also catches the
 #   /<code>?query and /<code>/ copies); PURGE /<code> without one purges that URL alone;
-# - tells shortr who the client is: varnishd appends the client's address to X-Forwarded-For itself (set
-#   clicks.trustForwardedFor: true on the nodes, and let only Varnish reach them).
+# - tells shortr who the client is, in X-Forwarded-For: the address Varnish sees, and nothing the client sent,
+#   since shortr takes the left-most address (set clicks.trustForwardedFor: true on the nodes, and let only
+#   Varnish reach them; behind another proxy, take the address from it instead).
 
 import std;
 import xkey;
@@ -37,6 +38,8 @@ sub vcl_recv {
     if (req.restarts == 0) {
         unset req.http.x-shortr-refresh;
         unset req.http.x-shortr-stale;
+        # varnishd has appended client.ip to whatever the client claimed; shortr reads the left-most entry
+        set req.http.X-Forwarded-For = client.ip;
     }
     if (req.method == "PURGE") {
         if (client.ip !~ purgers) {
