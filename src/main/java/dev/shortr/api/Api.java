@@ -57,7 +57,7 @@ public final class Api {
         this.keys = new KeysApi(keys, guard);
         this.webhooks = new WebhooksApi(webhooks, guard);
         this.ops = new OpsApi(readiness, metrics);
-        this.changes = new ChangesApi(feed, links.store(), guard);
+        this.changes = new ChangesApi(feed, links.store(), clicks, guard);
     }
 
     public void routes(Router r) {

@@ -1,5 +1,6 @@
 package dev.shortr.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shortr.auth.Scope;
@@ -13,6 +14,10 @@ import dev.shortr.link.ChangeFeed;
 import dev.shortr.link.Link;
 import dev.shortr.link.LinkQuery;
 import dev.shortr.link.LinkStore;
+import dev.shortr.link.ShortCode;
+import dev.shortr.visit.ClickStore;
+import dev.shortr.visit.ClickTallies;
+import dev.shortr.visit.ClickTally;
 import dev.shortr.link.Page;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,19 +36,86 @@ final class ChangesApi {
     static final int DEFAULT_WAIT_SECONDS = 25;
     static final int MAX_WAIT_SECONDS = 60;
 
+    static final int MAX_BATCH = 10_000;
+    private static final java.util.regex.Pattern BATCH_KEY = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,200}");
+
     private final ChangeFeed feed;
     private final LinkStore links;
+    private final ClickStore clicks;
     private final Guard guard;
 
-    ChangesApi(ChangeFeed feed, LinkStore links, Guard guard) {
+    ChangesApi(ChangeFeed feed, LinkStore links, ClickStore clicks, Guard guard) {
         this.feed = feed;
         this.links = links;
+        this.clicks = clicks;
         this.guard = guard;
     }
 
     void routes(Router r) {
         r.add("GET", "/api/v1/changes", "Follow the change feed", guard.require(Scope.REPLICATION, this::changes));
         r.add("GET", "/api/v1/changes/snapshot", "Every link, as of a feed seq", guard.require(Scope.REPLICATION, this::snapshot));
+        r.add("GET", "/api/v1/changes/links/{code}", "One link as a replica keeps it (an edge's miss)",
+                guard.require(Scope.REPLICATION, this::oneLink));
+        r.add("POST", "/api/v1/clicks", "Add a batch of clicks counted by an edge, once per Idempotency-Key",
+                guard.require(Scope.REPLICATION, this::clickBatch));
+    }
+
+    /** One link in the snapshot's shape, for an edge asked for a code its replica does not hold yet. */
+    private Reply oneLink(Request req, Caller caller) {
+        String raw = req.pathParam("code");
+        Link l = ShortCode.problem(raw) == null ? links.find(ShortCode.parse(raw)).orElse(null) : null;
+        if (l == null) {
+            throw new HttpError(Problem.of(404, "not-found", "Not found", "no link has the code " + raw));
+        }
+        return noStore(Json.reply(200, link(l)));
+    }
+
+    /**
+     * An edge's click counts, by code and day. The {@code Idempotency-Key} makes a retry harmless: the counts and
+     * the key commit together, and a key seen before adds nothing ({@code "added": false}). Codes the origin no
+     * longer has are reported, and their clicks dropped.
+     */
+    private Reply clickBatch(Request req, Caller caller) {
+        String key = req.header("idempotency-key");
+        if (key == null || !BATCH_KEY.matcher(key).matches()) {
+            throw Json.invalid("Idempotency-Key", "the Idempotency-Key header is required: 1 to 200 of A-Z a-z 0-9 . _ : -");
+        }
+        ObjectNode body = Json.object(req);
+        Json.onlyFields(body, java.util.Set.of("counts"));
+        JsonNode counts = body.get("counts");
+        if (counts == null || !counts.isArray() || counts.size() > MAX_BATCH) {
+            throw Json.invalid("counts", "counts is a list of at most " + MAX_BATCH + " {code, day, clicks}");
+        }
+        java.util.List<ClickTally> tallies = new java.util.ArrayList<>();
+        ArrayNode unknown = Json.MAPPER.createArrayNode();
+        java.util.Map<String, Long> ids = new java.util.HashMap<>();
+        long total = 0;
+        for (JsonNode c : counts) {
+            String code = c.path("code").asText("");
+            long n = c.path("clicks").asLong(-1);
+            java.time.LocalDate day;
+            try {
+                day = java.time.LocalDate.parse(c.path("day").asText(""));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw Json.invalid("counts", "each count has a day such as 2026-11-25, not '" + c.path("day").asText("") + "'");
+            }
+            if (!c.path("clicks").canConvertToExactIntegral() || n < 1 || n > 1_000_000_000L || ShortCode.problem(code) != null) {
+                throw Json.invalid("counts", "each count has a valid code and clicks from 1 to 1000000000");
+            }
+            Long id = ids.computeIfAbsent(code, x -> links.find(ShortCode.parse(x)).map(Link::id).orElse(-1L));
+            if (id < 0) {
+                unknown.add(code);
+                continue;
+            }
+            tallies.add(new ClickTally(id, day, n));
+            total += n;
+        }
+        boolean added = clicks.addOnce(key, ClickTallies.of(tallies));
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("added", added);
+        out.put("clicks", added ? total : 0);
+        out.set("unknownCodes", unknown);
+        return noStore(Json.reply(200, out));
     }
 
     private Reply changes(Request req, Caller caller) {

@@ -338,7 +338,7 @@ public final class Node implements AutoCloseable {
     }
 
     /** HTTP/2's settings in the listener's terms, or null when HTTP/2 is off. */
-    private static Http2Limits http2Limits(Http2Config c) {
+    static Http2Limits http2Limits(Http2Config c) {
         return !c.enabled() ? null : new Http2Limits(c.maxConcurrentStreams(), c.maxHeaderListSize(), c.initialWindowSize(),
                 c.connectionWindowSize(), c.maxResets(), (int) c.resetWindow().toSeconds());
     }

@@ -24,7 +24,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "shortr", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = Cli.Version.class,
         description = "A URL shortener: run a node, manage its API keys, and manage links, visits and webhooks over its REST API.",
         subcommands = {ServeCommand.class, KeysCommand.class, LinksCommand.class, VisitsCommand.class, WebhooksCommand.class,
-                ChangesCommand.class, MigrateCommand.class, DnsCommand.class},
+                ChangesCommand.class, MigrateCommand.class, DnsCommand.class, EdgeCommand.class, ProbeCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failed (the message on stderr says why)", "2:usage error",
                 "3:the server cannot be reached"})
@@ -66,7 +66,7 @@ public final class Cli implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: serve, keys, links, visits, webhooks, changes, migrate, dns, version or completion");
+        throw new ParameterException(spec.commandLine(), "missing command: serve, keys, links, visits, webhooks, changes, migrate, dns, edge, probe, version or completion");
     }
 
     @Command(name = "version", description = "Print the version.")

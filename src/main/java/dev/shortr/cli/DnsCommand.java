@@ -112,7 +112,7 @@ final class DnsCommand implements Callable<Integer> {
                 return 0;
             } catch (ZoneFile.Invalid e) {
                 PrintWriter err = spec.commandLine().getErr();
-                e.problems().forEach(p -> err.println(file + ": " + p));
+                e.problems().forEach(p -> err.println(p.startsWith(file + ": ") ? p : file + ": " + p)); // "no such file" names it already
                 err.println(file + ": " + e.problems().size() + " problem(s)");
                 return Failure.FAILED;
             }

@@ -24,7 +24,8 @@ record EnvDefaults(Map<String, String> env) implements IDefaultValueProvider {
             return null;
         }
         return switch (option.longestName()) {
-            case "--server" -> nonEmpty(env.get("SHORTR_SERVER"), LOCAL_SERVER);
+            // a command's own default (dns status: the DNS role's status listener) beats the node's
+            case "--server" -> nonEmpty(env.get("SHORTR_SERVER"), option.defaultValue() == null ? LOCAL_SERVER : option.defaultValue());
             case "--key" -> nonEmpty(env.get("SHORTR_KEY"), keyFile(option));
             default -> null;
         };

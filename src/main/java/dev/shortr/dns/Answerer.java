@@ -68,14 +68,17 @@ public final class Answerer {
         record Transfer(List<byte[]> messages) implements Reply {}
     }
 
-    /** The outcome of a lookup in the zone (CoreDNS's typed result). */
+    /**
+     * The outcome of a lookup in the zone (CoreDNS's typed result). {@code chain} holds the CNAMEs followed to
+     * the name that had no data or did not exist: they are answered, and the last name decides the RCODE (RFC 6604).
+     */
     sealed interface Lookup {
         /** @param steered whether a pool chose the answer (so it varies with health, place and chance) */
         record Success(List<Record> answers, int scope, boolean steered) implements Lookup {}
 
-        record NoData(int scope, boolean steered) implements Lookup {}
+        record NoData(List<Record> chain, int scope, boolean steered) implements Lookup {}
 
-        record NameError() implements Lookup {}
+        record NameError(List<Record> chain) implements Lookup {}
 
         record ServFail() implements Lookup {}
     }
@@ -145,7 +148,7 @@ public final class Answerer {
         r.getHeader().setFlag(Flags.AA);
 
         Subnet subnet = Subnet.of(opt, client);
-        Lookup lookup = qtype == Type.ANY ? any(qname, z) : lookup(qname, qtype, z, subnet, 0);
+        Lookup lookup = qtype == Type.ANY ? any(qname, z) : lookup(qname, qtype, z, subnet, List.of());
         int scope = 0;
         boolean fixed = true;
         switch (lookup) {
@@ -156,11 +159,13 @@ public final class Answerer {
                 fixed = !s.steered();
             }
             case Lookup.NoData n -> {
+                n.chain().forEach(a -> r.addRecord(a, Section.ANSWER));
                 negative(r, z);
                 scope = n.scope();
                 fixed = !n.steered();
             }
             case Lookup.NameError e -> {
+                e.chain().forEach(a -> r.addRecord(a, Section.ANSWER));
                 r.getHeader().setRcode(Rcode.NXDOMAIN);
                 negative(r, z);
             }
@@ -176,22 +181,28 @@ public final class Answerer {
         return single(r, r.getHeader().getRcode(), opt, tcp, fixed);
     }
 
-    private Lookup lookup(Name name, int qtype, Zone z, Subnet subnet, int depth) {
+    /** @param followed the names whose CNAMEs led here, so that a loop is answered once round (as Knot does) */
+    private Lookup lookup(Name name, int qtype, Zone z, Subnet subnet, List<Name> followed) {
         List<Record> cname = z.records(name, Type.CNAME);
         if (!cname.isEmpty() && qtype != Type.CNAME) {
             List<Record> chain = new ArrayList<>(cname);
             Name target = ((CNAMERecord) cname.getFirst()).getTarget();
-            if (depth < MAX_CNAME_CHAIN && z.contains(target)) {
-                switch (lookup(target, qtype, z, subnet, depth + 1)) {
+            List<Name> next = new ArrayList<>(followed);
+            next.add(name);
+            if (next.size() <= MAX_CNAME_CHAIN && z.contains(target) && !next.contains(target)) {
+                switch (lookup(target, qtype, z, subnet, next)) {
                     case Lookup.Success s -> {
                         chain.addAll(s.answers());
                         return new Lookup.Success(chain, s.scope(), s.steered());
                     }
                     case Lookup.NameError e -> {
-                        return new Lookup.Success(chain, 0, false); // RFC 6604: the rcode of the last name would be
-                    }                                               // NXDOMAIN; most servers (Knot too) answer NOERROR
+                        // RFC 6604 §3: the RCODE is the last name's, NXDOMAIN, with the SOA (as Knot and BIND answer)
+                        chain.addAll(e.chain());
+                        return new Lookup.NameError(chain);
+                    }
                     case Lookup.NoData n -> {
-                        return new Lookup.Success(chain, n.scope(), n.steered());
+                        chain.addAll(n.chain());
+                        return new Lookup.NoData(chain, n.scope(), n.steered());
                     }
                     case Lookup.ServFail f -> {
                         return f;
@@ -208,7 +219,7 @@ public final class Answerer {
         if (!found.isEmpty()) {
             return new Lookup.Success(found, 0, false);
         }
-        return z.exists(name) ? new Lookup.NoData(0, false) : new Lookup.NameError();
+        return z.exists(name) ? new Lookup.NoData(List.of(), 0, false) : new Lookup.NameError(List.of());
     }
 
     private Lookup steered(Name name, int qtype, Steering steering, Zone z, Subnet subnet) {
@@ -224,7 +235,7 @@ public final class Answerer {
             return new Lookup.ServFail();
         }
         if (chosen.sites().isEmpty()) {
-            return new Lookup.NoData(scope, true);
+            return new Lookup.NoData(List.of(), scope, true);
         }
         long ttl = steering.ttl();
         List<Record> answers = new ArrayList<>();
@@ -264,18 +275,29 @@ public final class Answerer {
     /** RFC 8482: ANY gets one small answer, never the whole name (a reflection amplifier otherwise). */
     private static Lookup any(Name name, Zone z) {
         if (!z.exists(name)) {
-            return new Lookup.NameError();
+            return new Lookup.NameError(List.of());
+        }
+        if (z.records(name).isEmpty() && z.steering(name) == null) {
+            return new Lookup.NoData(List.of(), 0, false); // an empty non-terminal has nothing to stand in for
+        }
+        List<Record> cname = z.records(name, Type.CNAME);
+        if (!cname.isEmpty()) {
+            return new Lookup.Success(cname, 0, false); // an HINFO beside a CNAME would break the CNAME rule in caches
         }
         return new Lookup.Success(List.of(new HINFORecord(name, DClass.IN, z.negativeTtl(), "RFC8482", "")), 0, false);
     }
 
-    /** Addresses of in-zone names that answers point at (MX, NS, SRV targets), as the resolver will ask next. */
+    /**
+     * Addresses of in-zone names that answers point at (MX, NS, SRV targets, and SVCB/HTTPS targets as RFC 9460
+     * §4.2 asks), as the resolver will ask next.
+     */
     private static void additional(Message r, List<Record> answers, Zone z) {
         for (Record a : answers) {
             Name target = switch (a) {
                 case MXRecord mx -> mx.getTarget();
                 case NSRecord ns -> ns.getTarget();
                 case SRVRecord srv -> srv.getTarget();
+                case SVCBBase svcb -> svcb.getTargetName();
                 default -> null;
             };
             if (target != null && z.contains(target)) {
@@ -351,7 +373,8 @@ public final class Answerer {
                 size += rec.rdataToString().length() + rec.getName().length() + 16;
             } while (i < all.size() && size < TRANSFER_MESSAGE_BYTES);
             if (tsig != null) {
-                tsig.apply(m, previous, true);
+                // RFC 8945 §5.3.1: the first message covers every TSIG variable, later ones only the timers
+                tsig.apply(m, previous, messages.isEmpty());
                 previous = m.getTSIG();
             }
             messages.add(m.toWire());
@@ -393,6 +416,9 @@ public final class Answerer {
             r.getHeader().setFlag(Flags.RD);
         }
         r.getHeader().setRcode(rcode);
+        if (opt != null) {
+            r.addRecord(new OPTRecord(MAX_UDP_PAYLOAD, 0, 0, 0), Section.ADDITIONAL); // RFC 6891 §7: an OPT asked, an OPT answered
+        }
         return single(r, rcode, opt, tcp);
     }
 

@@ -31,6 +31,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -46,15 +47,22 @@ import org.slf4j.LoggerFactory;
  */
 public final class DnsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
-    private static final int TCP_IDLE_SECONDS = 10;
     private static final int MAX_QUERY_DATAGRAM = 1472;
 
-    /** Where to listen and how much to allow. */
-    public record Settings(String host, int port, int threads, int maxTcpConnections) {
+    /** Where to listen and how much to allow; a TCP connection with nothing read or written for {@code tcpIdle} is closed. */
+    public record Settings(String host, int port, int threads, int maxTcpConnections, Duration tcpIdle) {
         public Settings {
             if (port < 0 || port > 65_535 || threads < 1 || threads > 64 || maxTcpConnections < 1) {
                 throw new IllegalArgumentException("port 0-65535, threads 1-64, maxTcpConnections at least 1");
             }
+            if (tcpIdle.toMillis() < 1) {
+                throw new IllegalArgumentException("tcpIdle is at least 1 ms");
+            }
+        }
+
+        /** With idle TCP connections closed after 10 s. */
+        public Settings(String host, int port, int threads, int maxTcpConnections) {
+            this(host, port, threads, maxTcpConnections, Duration.ofSeconds(10));
         }
     }
 
@@ -150,7 +158,7 @@ public final class DnsServer implements AutoCloseable {
                             return;
                         }
                         ch.closeFuture().addListener(x -> tcpConnections.decrementAndGet());
-                        ch.pipeline().addLast(new IdleStateHandler(0, 0, TCP_IDLE_SECONDS, TimeUnit.SECONDS),
+                        ch.pipeline().addLast(new IdleStateHandler(0, 0, settings.tcpIdle().toMillis(), TimeUnit.MILLISECONDS),
                                 new LengthFieldBasedFrameDecoder(65_535 + 2, 0, 2, 0, 2), new Tcp());
                     }
                 });

@@ -15,6 +15,15 @@ public interface ClickStore {
         add(ClickTallies.of(tallies));
     }
 
+    /**
+     * Adds every tally in one transaction, once per {@code key}: a batch sent again with the same key (an edge
+     * retrying after a lost answer) changes nothing and returns false. The key is recorded in the same transaction
+     * as the counts, so a crash leaves both or neither.
+     */
+    default boolean addOnce(String key, ClickTallies tallies) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not take click batches from edges");
+    }
+
     /** All-time clicks of a link. */
     long total(long linkId);
 

@@ -49,6 +49,9 @@ class ArchitectureTest {
             Map.entry("cli", List.of("dev.shortr.", "picocli.", "com.fasterxml.jackson.", "org.slf4j.")),
             // the traffic director knows nothing of links or HTTP routes (STYLE.md)
             Map.entry("dns", List.of("dev.shortr.dns.", "org.xbill.DNS.", "io.netty.", "com.fasterxml.jackson.", "javax.net.ssl.")),
+            // the probe is a client: it never sees the server's packages
+            Map.entry("probe", List.of("org.xbill.DNS.", "io.netty.", "javax.net.ssl.", "com.fasterxml.jackson.")),
+            Map.entry("edge", List.of("dev.shortr.link.", "dev.shortr.visit.", "com.fasterxml.jackson.")),
             // CDN purges follow the change feed; they know nothing of HTTP routes or the redirect tier
             Map.entry("cdn", List.of("dev.shortr.link.", "dev.shortr.config.")),
             Map.entry("migrate", List.of("dev.shortr.link.", "dev.shortr.auth.", "dev.shortr.visit.", "dev.shortr.analytics.")),

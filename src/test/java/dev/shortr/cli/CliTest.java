@@ -58,8 +58,8 @@ class CliTest {
 
     @ParameterizedTest(name = "[{index}] shortr {0}")
     @CsvSource(delimiter = '|', value = {
-            "''                                                   | missing command: serve, keys, links, visits, webhooks, changes, migrate, dns, version or completion (see 'shortr --help')",
-            "bogus                                                | unknown command 'bogus'; expected serve, keys, links, visits, webhooks, changes, migrate, dns, completion, version (see 'shortr --help')",
+            "''                                                   | missing command: serve, keys, links, visits, webhooks, changes, migrate, dns, edge, probe, version or completion (see 'shortr --help')",
+            "bogus                                                | unknown command 'bogus'; expected serve, keys, links, visits, webhooks, changes, migrate, dns, edge, probe, completion, version (see 'shortr --help')",
             "links                                                | missing subcommand: create, list, get, update, delete, stats or qr (see 'shortr links --help')",
             "links craete                                         | unknown command 'craete'; expected create, update, delete, get, list, qr, stats (see 'shortr links --help')",
             "links create                                         | Missing required parameter: 'URL' (see 'shortr links create --help')",

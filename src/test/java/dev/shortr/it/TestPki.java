@@ -102,17 +102,21 @@ final class TestPki {
      * @param ocspUrl the responder to name in Authority Information Access, or null
      */
     Leaf leaf(String file, String keyType, String ocspUrl, String... names) {
+        Instant now = Instant.now();
+        return leaf(file, keyType, ocspUrl, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(10)), names);
+    }
+
+    /** As {@link #leaf(String, String, String, String...)}, valid from {@code notBefore} to {@code notAfter} (past ones too). */
+    Leaf leaf(String file, String keyType, String ocspUrl, Instant notBefore, Instant notAfter, String... names) {
         try {
             KeyPair kp = keys(keyType);
-            Instant now = Instant.now();
             BigInteger serial = serial();
             List<GeneralName> sans = new ArrayList<>();
             for (String n : names) {
                 sans.add(new GeneralName(n.matches("[0-9.]+") ? GeneralName.iPAddress : GeneralName.dNSName, n));
             }
             org.bouncycastle.cert.X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Name("CN=shortr test CA"), serial,
-                    Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(10))),
-                    new X500Name("CN=" + names[0] + ", O=" + keyType), kp.getPublic())
+                    Date.from(notBefore), Date.from(notAfter), new X500Name("CN=" + names[0] + ", O=" + keyType), kp.getPublic())
                     .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans.toArray(GeneralName[]::new)))
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));

@@ -3,6 +3,7 @@ package dev.shortr.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shortr.visit.ClickStore;
+import dev.shortr.visit.ClickTallies;
 import dev.shortr.visit.ClickTally;
 import dev.shortr.visit.DailyClicks;
 import java.time.LocalDate;
@@ -40,6 +41,20 @@ public abstract class ClickStoreContract {
         assertThat(store().total(DEF456)).isEqualTo(1);
         assertThat(store().daily(ABC123, MAR_1, MAR_5))
                 .containsExactly(new DailyClicks(MAR_1, 5), new DailyClicks(MAR_5, 4));
+    }
+
+    @Test
+    void aBatchIsAddedOncePerKey() {
+        ClickTallies batch = ClickTallies.of(List.of(new ClickTally(ABC123, MAR_1, 3), new ClickTally(DEF456, MAR_2, 2)));
+        assertThat(store().addOnce("edge-a-1", batch)).isTrue();
+        assertThat(store().addOnce("edge-a-1", batch)).isFalse(); // the retry after a lost answer
+        assertThat(store().addOnce("edge-b-1", ClickTallies.of(List.of(new ClickTally(ABC123, MAR_1, 1))))).isTrue();
+        assertThat(store().addOnce("edge-a-2", ClickTallies.of(List.of()))).isTrue();
+        assertThat(store().addOnce("edge-a-2", batch)).isFalse(); // an empty batch takes its key too
+
+        assertThat(store().total(ABC123)).isEqualTo(4);
+        assertThat(store().total(DEF456)).isEqualTo(2);
+        assertThat(store().daily(ABC123, MAR_1, MAR_5)).containsExactly(new DailyClicks(MAR_1, 4));
     }
 
     @Test

@@ -63,6 +63,8 @@ public final class Zone {
         this.soa = soa;
         Map<Name, Map<Integer, List<Record>>> byName = new HashMap<>();
         Set<Name> all = new HashSet<>();
+        // the SOA is an RRset at the apex like any other: 'sho.rt SOA' answers it (a secondary's first question)
+        byName.computeIfAbsent(origin, n -> new LinkedHashMap<>()).computeIfAbsent(Type.SOA, t -> new ArrayList<>()).add(soa);
         for (Record r : records) {
             byName.computeIfAbsent(r.getName(), n -> new LinkedHashMap<>()).computeIfAbsent(r.getType(), t -> new ArrayList<>()).add(r);
             addWithParents(all, r.getName());

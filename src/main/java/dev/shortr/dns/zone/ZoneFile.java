@@ -93,7 +93,7 @@ public final class ZoneFile {
             root = YAML.readTree(yaml);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-            throw new Invalid(List.of(source + ": not valid YAML" + where + ": " + e.getOriginalMessage()));
+            throw new Invalid(List.of(source + ": not valid YAML" + where + ": " + oneLine(e.getOriginalMessage())));
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw new Invalid(List.of(source + ": empty; a zone needs at least 'origin' and 'nameservers'"));
@@ -638,8 +638,17 @@ public final class ZoneFile {
         return null;
     }
 
+    /** The parser's message without its drawing of the spot (indented lines: "in 'reader', line 2", the line, a caret). */
+    private static String oneLine(String message) {
+        String text = message == null ? "" : message.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+                .collect(java.util.stream.Collectors.joining("; "));
+        return text.isEmpty() && message != null ? message.replaceAll("\\s+", " ").strip() : text;
+    }
+
+    /** dnsjava's parse message without where it thinks the line came from ("<none>:1: "): the path says that. */
     private static String clean(String message) {
-        return message == null ? "invalid" : message.replace("'<stdin>' ", "").replaceAll("\\s+", " ").strip();
+        return message == null ? "invalid" : message.replace("'<stdin>' ", "").replaceFirst("^<none>:\\d+: ", "")
+                .replaceAll("\\s+", " ").strip();
     }
 
     private void problem(String path, String what) {

@@ -15,6 +15,16 @@ import java.util.TreeMap;
 /** {@link ClickStore} in the heap: per link, a day-ordered map of counters. */
 public final class MemoryClickStore implements ClickStore {
     private final Map<Long, NavigableMap<LocalDate, Long>> days = new HashMap<>();
+    private final java.util.Set<String> batches = new java.util.HashSet<>();
+
+    @Override
+    public synchronized boolean addOnce(String key, ClickTallies tallies) {
+        if (!batches.add(key)) {
+            return false;
+        }
+        add(tallies);
+        return true;
+    }
 
     @Override
     public synchronized void add(ClickTallies tallies) {

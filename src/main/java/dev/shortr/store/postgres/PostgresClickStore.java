@@ -21,6 +21,7 @@ import java.util.Map;
  * (SQLite appends a log row per batch instead: its single writer pays per row touched, a server does not.)
  */
 public final class PostgresClickStore implements ClickStore {
+    private static final String ONCE = "INSERT INTO click_batches (key) VALUES (?) ON CONFLICT DO NOTHING";
     private static final String ADD = "INSERT INTO click_days (link_id, day, clicks) "
             + "SELECT u.link_id, DATE '1970-01-01' + u.day, u.clicks FROM unnest(?::bigint[], ?::int[], ?::bigint[]) "
             + "AS u(link_id, day, clicks) ON CONFLICT (link_id, day) DO UPDATE SET clicks = click_days.clicks + excluded.clicks";
@@ -45,22 +46,41 @@ public final class PostgresClickStore implements ClickStore {
             return;
         }
         db.write("add " + n + " click tallies", c -> {
-            try (PreparedStatement add = c.prepareStatement(ADD)) {
-                for (int from = 0; from < n; from += CHUNK) {
-                    int to = Math.min(n, from + CHUNK);
-                    long[] links = new long[to - from];
-                    int[] days = new int[to - from];
-                    for (int i = from; i < to; i++) {
-                        links[i - from] = TallyMap.linkOf(tallies.keys()[i]);
-                        days[i - from] = (int) TallyMap.dayOf(tallies.keys()[i]);
-                    }
-                    add.setObject(1, links);
-                    add.setObject(2, days);
-                    add.setObject(3, Arrays.copyOfRange(tallies.counts(), from, to));
-                    add.executeUpdate();
+            addIn(c, tallies);
+            return null;
+        });
+    }
+
+    private static void addIn(java.sql.Connection c, ClickTallies tallies) throws java.sql.SQLException {
+        int n = tallies.size();
+        try (PreparedStatement add = c.prepareStatement(ADD)) {
+            for (int from = 0; from < n; from += CHUNK) {
+                int to = Math.min(n, from + CHUNK);
+                long[] links = new long[to - from];
+                int[] days = new int[to - from];
+                for (int i = from; i < to; i++) {
+                    links[i - from] = TallyMap.linkOf(tallies.keys()[i]);
+                    days[i - from] = (int) TallyMap.dayOf(tallies.keys()[i]);
+                }
+                add.setObject(1, links);
+                add.setObject(2, days);
+                add.setObject(3, Arrays.copyOfRange(tallies.counts(), from, to));
+                add.executeUpdate();
+            }
+        }
+    }
+
+    @Override
+    public boolean addOnce(String key, ClickTallies tallies) {
+        return db.write("add click batch " + key, c -> {
+            try (PreparedStatement once = c.prepareStatement(ONCE)) {
+                once.setString(1, key);
+                if (once.executeUpdate() == 0) {
+                    return false; // seen before: the counts are in already
                 }
             }
-            return null;
+            addIn(c, tallies);
+            return true;
         });
     }
 

@@ -42,6 +42,7 @@ final class ClickLog implements AutoCloseable {
     private static final String MERGE = "INSERT INTO click_days (link_id, day, clicks) VALUES (?, ?, ?) "
             + "ON CONFLICT (link_id, day) DO UPDATE SET clicks = clicks + excluded.clicks";
     private static final String TRIM = "DELETE FROM click_log WHERE id <= ?";
+    private static final String ONCE = "INSERT OR IGNORE INTO click_batches (key, at) VALUES (?, ?)";
     /** Rows per executeBatch: the driver holds a batch's parameters as objects until it runs. */
     private static final int MERGE_BATCH = 8192;
     private static final long RETRY_MS = 1_000;
@@ -141,6 +142,27 @@ final class ClickLog implements AutoCloseable {
             }
         }
         writer.submit("add " + tallies.size() + " click tallies", s -> append(s, data), id -> merged(keys, counts, id));
+    }
+
+    /** {@link #add}, unless a batch with {@code key} was added before; the key is kept in the same unit as the row. */
+    boolean addOnce(String key, ClickTallies tallies) {
+        long[] keys = tallies.keys();
+        long[] counts = tallies.counts();
+        byte[] data = tallies.size() == 0 ? null : TallyBlob.tallies(keys, counts);
+        long id = writer.submit("add click batch " + key, s -> {
+            PreparedStatement once = s.prepare(ONCE);
+            once.setString(1, key);
+            once.setLong(2, System.currentTimeMillis());
+            if (once.executeUpdate() == 0) {
+                return -1L; // seen before
+            }
+            return data == null ? 0L : append(s, data);
+        }, logId -> {
+            if (logId > 0) {
+                merged(keys, counts, logId);
+            }
+        });
+        return id >= 0;
     }
 
     /** In a writer unit deleting {@code linkId}: logs that its pending counts are void; returns the row id. */

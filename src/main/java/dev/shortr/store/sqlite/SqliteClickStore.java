@@ -44,6 +44,11 @@ public final class SqliteClickStore implements ClickStore {
     }
 
     @Override
+    public boolean addOnce(String key, ClickTallies tallies) {
+        return log.addOnce(key, tallies);
+    }
+
+    @Override
     public long total(long linkId) {
         return db.read("click total of link " + linkId, s -> log.consistent(s, c -> {
             PreparedStatement total = c.prepare(TOTAL);
