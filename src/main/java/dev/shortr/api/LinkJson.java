@@ -11,9 +11,9 @@ import java.util.Set;
 /** The JSON shape of a link, in and out. Field names are part of the public API: keep them stable. */
 final class LinkJson {
     static final Set<String> CREATE_FIELDS = Set.of("track", "url", "code", "redirect", "cacheSeconds", "forwardQuery",
-            "expiresAt", "maxClicks", "tags", "title", "reuse");
+            "expiresAt", "maxClicks", "tags", "title", "reuse", "cdnSeconds");
     static final Set<String> PATCH_FIELDS = Set.of("track", "url", "redirect", "cacheSeconds", "forwardQuery", "expiresAt",
-            "maxClicks", "tags", "title", "disabled");
+            "maxClicks", "tags", "title", "disabled", "cdnSeconds");
 
     private LinkJson() {}
 
@@ -22,7 +22,10 @@ final class LinkJson {
         return baseUrl + "/" + l.code().value();
     }
 
-    /** What a redirect of {@code l} depends on: url, redirect, cacheSeconds, forwardQuery, expiresAt, maxClicks. */
+    /**
+     * What a redirect of {@code l} depends on: url, redirect, cacheSeconds, cdnSeconds, forwardQuery, expiresAt,
+     * maxClicks.
+     */
     static void putRedirect(ObjectNode n, Link l) {
         n.put("url", l.target().value());
         n.put("redirect", l.redirect().status());
@@ -30,6 +33,11 @@ final class LinkJson {
             n.putNull("cacheSeconds");
         } else {
             n.put("cacheSeconds", l.cacheSeconds());
+        }
+        if (l.cdnSeconds() == null) {
+            n.putNull("cdnSeconds");
+        } else {
+            n.put("cdnSeconds", l.cdnSeconds());
         }
         n.put("forwardQuery", l.forwardQuery());
         n.put("expiresAt", l.expiresAt() == null ? null : l.expiresAt().toString());
@@ -60,7 +68,7 @@ final class LinkJson {
         return new LinkSpec(Json.string(o, "url"), Json.string(o, "code"), Json.integer(o, "redirect"),
                 Json.integer(o, "cacheSeconds"), Json.bool(o, "forwardQuery"), Json.instant(o, "expiresAt"),
                 Json.longValue(o, "maxClicks"), Json.strings(o, "tags"), Json.string(o, "title"), Json.bool(o, "reuse"),
-                Json.bool(o, "track"));
+                Json.bool(o, "track"), Json.integer(o, "cdnSeconds"));
     }
 
     /** JSON merge patch (RFC 7396): absent leaves a field, null clears it where clearing makes sense. */
@@ -81,6 +89,7 @@ final class LinkJson {
                 o.has("tags") ? Optional.ofNullable(Json.strings(o, "tags")).orElse(java.util.List.of()) : null,
                 o.has("title") ? Optional.ofNullable(Json.string(o, "title")) : null,
                 Json.bool(o, "disabled"),
-                Json.bool(o, "track"));
+                Json.bool(o, "track"),
+                o.has("cdnSeconds") ? Optional.ofNullable(Json.integer(o, "cdnSeconds")) : null);
     }
 }

@@ -5,6 +5,7 @@ import dev.shortr.api.Api;
 import dev.shortr.auth.ApiKeys;
 import dev.shortr.auth.BrowserSession;
 import dev.shortr.auth.Scope;
+import dev.shortr.cdn.Purges;
 import dev.shortr.config.ConfigException;
 import dev.shortr.config.Http2Config;
 import dev.shortr.dns.DnsServer;
@@ -69,12 +70,13 @@ public final class Node implements AutoCloseable {
     private final Invalidations invalidations;
     private final ChangeFeed feed;
     private final DnsRole dns;
+    private final Purges purges;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closing = new AtomicBoolean();
 
     private Node(ShortrConfig config, Stores stores, Metrics metrics, ClickAggregator aggregator, Webhooks webhooks,
                  HttpServer server, int port, Tls tls, Acme acme, Redis redis, Invalidations invalidations, ChangeFeed feed,
-                 DnsRole dns) {
+                 DnsRole dns, Purges purges) {
         this.config = config;
         this.stores = stores;
         this.metrics = metrics;
@@ -88,6 +90,7 @@ public final class Node implements AutoCloseable {
         this.invalidations = invalidations;
         this.feed = feed;
         this.dns = dns;
+        this.purges = purges;
     }
 
     /** Opens the store, binds the listener and returns once the node serves. Prints the first admin key once. */
@@ -117,6 +120,7 @@ public final class Node implements AutoCloseable {
         Redis redis = null;
         Invalidations invalidations = null;
         DnsRole dns = null;
+        Purges purges = null;
         try {
             // clicks: hot path -> bounded queue -> one aggregator -> store
             ClickQueue clickQueue = new ClickQueue(config.clicks().queueCapacity());
@@ -136,7 +140,7 @@ public final class Node implements AutoCloseable {
             String publicUrl = config.server().publicUrl();
             RedirectTier redirects = new RedirectTier(timed, stores.clicks(),
                     config.clicks().enabled() ? clickQueue : null, config.redirect(), publicUrl, ac.trustForwardedFor(),
-                    ac.enabled());
+                    ac.enabled(), config.cdn());
             redirects.serverTiming(config.server().serverTiming());
             // many nodes: each change is published on Redis, every node drops it from its cache, and the store's change
             // feed is read as well (often while Redis is down); a shared store without Redis: the feed alone, every
@@ -169,6 +173,16 @@ public final class Node implements AutoCloseable {
             webhooks = new Webhooks(stores.webhooks(), stores.links(), config.webhooks(), clock).start();
             Webhooks hooks = webhooks;
             aggregator.onFlushed(tallies -> clicked(hooks, stores.links(), tallies));
+
+            // CDN purges: link change feed -> a courier per Varnish or purge API, each from its cursor in the store. A
+            // change is purged once every node's redirect cache has dropped it (on a shared store: within
+            // redis.fallbackCacheTtl), or the CDN could fetch the old target again from a node that still had it
+            if (config.cdn().purge().enabled()) {
+                java.time.Duration settle = config.store().postgres()
+                        ? config.redis().fallbackCacheTtl().plusSeconds(1) : java.time.Duration.ofMillis(250);
+                purges = Purges.start(config.cdn().purge(), stores.purgeCursors(), stores.links(), settle, clock);
+                registerPurgeMetrics(metrics, purges);
+            }
 
             // routes: operations and API first, the catch-all redirect route last
             Router router = new Router();
@@ -251,7 +265,7 @@ public final class Node implements AutoCloseable {
                 acme.start(); // the first check orders at once when there is no certificate: the challenge route is up
             }
             Node node = new Node(config, stores, metrics, aggregator, webhooks, server, port, tls, acme, redis, invalidations, feed,
-                    dns);
+                    dns, purges);
             Thread.ofVirtual().name("cache-warm").start(() -> {
                 try {
                     redirects.warm();
@@ -295,6 +309,7 @@ public final class Node implements AutoCloseable {
             closeQuietly(acme);
             closeQuietly(tls);
             closeQuietly(webhooks);
+            closeQuietly(purges);
             closeQuietly(invalidations);
             closeQuietly(redis);
             closeQuietly(dns);
@@ -303,6 +318,7 @@ public final class Node implements AutoCloseable {
         } catch (IOException e) {
             closeQuietly(acme);
             closeQuietly(webhooks);
+            closeQuietly(purges);
             closeQuietly(invalidations);
             closeQuietly(redis);
             closeQuietly(dns);
@@ -312,6 +328,7 @@ public final class Node implements AutoCloseable {
             closeQuietly(acme);
             closeQuietly(tls);
             closeQuietly(webhooks);
+            closeQuietly(purges);
             closeQuietly(invalidations);
             closeQuietly(redis);
             closeQuietly(dns);
@@ -424,6 +441,18 @@ public final class Node implements AutoCloseable {
                 Invalidations::feedFailures);
     }
 
+    private static void registerPurgeMetrics(Metrics m, Purges p) {
+        for (String target : p.targets()) {
+            m.counter("shortr.cdn.purged", "Links purged at a CDN target after an edit or a delete", p, x -> x.purged(target),
+                    "target", target);
+            m.counter("shortr.cdn.purge.attempts.failed", "Purge attempts that failed (retried with backoff)", p,
+                    x -> x.failedAttempts(target), "target", target);
+            m.counter("shortr.cdn.purge.given.up", "Links whose purge was given up after the last attempt: alert when it moves",
+                    p, x -> x.gaveUp(target), "target", target);
+            m.gauge("shortr.cdn.purge.lag", "Link changes not purged yet at a CDN target", p, x -> x.lag(target), "target", target);
+        }
+    }
+
     private static void registerTlsMetrics(Metrics m, Tls tls) {
         m.counter("shortr.tls.ticket.key.rotations", "Session-ticket key rotations", tls, Tls::ticketKeyRotations);
         m.counter("shortr.tls.certificate.reloads", "Certificate reloads after the PEM files changed", tls, Tls::reloads);
@@ -487,6 +516,7 @@ public final class Node implements AutoCloseable {
             closeQuietly(tls);
             closeQuietly(invalidations);
             closeQuietly(redis);
+            closeQuietly(purges);
             aggregator.close();
             webhooks.close(); // after the aggregator, whose last flush may still report clicks
             metrics.close();

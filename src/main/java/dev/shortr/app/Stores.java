@@ -1,6 +1,7 @@
 package dev.shortr.app;
 
 import dev.shortr.auth.KeyStore;
+import dev.shortr.cdn.PurgeCursors;
 import dev.shortr.config.StoreConfig;
 import dev.shortr.link.LinkStore;
 import dev.shortr.analytics.AnalyticsStore;
@@ -9,12 +10,14 @@ import dev.shortr.store.postgres.PostgresClickStore;
 import dev.shortr.store.postgres.PostgresDatabase;
 import dev.shortr.store.postgres.PostgresKeyStore;
 import dev.shortr.store.postgres.PostgresLinkStore;
+import dev.shortr.store.postgres.PostgresPurgeCursors;
 import dev.shortr.store.postgres.PostgresWebhookStore;
 import dev.shortr.store.sqlite.SqliteAnalyticsStore;
 import dev.shortr.store.sqlite.SqliteClickStore;
 import dev.shortr.store.sqlite.SqliteDatabase;
 import dev.shortr.store.sqlite.SqliteKeyStore;
 import dev.shortr.store.sqlite.SqliteLinkStore;
+import dev.shortr.store.sqlite.SqlitePurgeCursors;
 import dev.shortr.store.sqlite.SqliteWebhookStore;
 import dev.shortr.visit.ClickStore;
 import dev.shortr.webhook.WebhookStore;
@@ -26,15 +29,17 @@ public final class Stores implements AutoCloseable {
     private final KeyStore keys;
     private final AnalyticsStore analytics;
     private final WebhookStore webhooks;
+    private final PurgeCursors purgeCursors;
     private final AutoCloseable resource;
 
     Stores(LinkStore links, ClickStore clicks, KeyStore keys, AnalyticsStore analytics, WebhookStore webhooks,
-           AutoCloseable resource) {
+           PurgeCursors purgeCursors, AutoCloseable resource) {
         this.links = links;
         this.clicks = clicks;
         this.keys = keys;
         this.analytics = analytics;
         this.webhooks = webhooks;
+        this.purgeCursors = purgeCursors;
         this.resource = resource;
     }
 
@@ -45,7 +50,7 @@ public final class Stores implements AutoCloseable {
             PostgresLinkStore links = new PostgresLinkStore(db);
             // the link store first: it commits the creates still queued while the pool is open
             return new Stores(links, new PostgresClickStore(db), new PostgresKeyStore(db), new PostgresAnalyticsStore(db),
-                    new PostgresWebhookStore(db), () -> {
+                    new PostgresWebhookStore(db), new PostgresPurgeCursors(db), () -> {
                         try (db) {
                             links.close();
                         }
@@ -53,12 +58,12 @@ public final class Stores implements AutoCloseable {
         }
         SqliteDatabase db = SqliteDatabase.open(config);
         return new Stores(new SqliteLinkStore(db), new SqliteClickStore(db), new SqliteKeyStore(db), new SqliteAnalyticsStore(db),
-                new SqliteWebhookStore(db), db);
+                new SqliteWebhookStore(db), new SqlitePurgeCursors(db), db);
     }
 
     /** The same stores, for a node that uses them but leaves closing them to whoever opened them. */
     Stores borrowed() {
-        return new Stores(links, clicks, keys, analytics, webhooks, () -> { });
+        return new Stores(links, clicks, keys, analytics, webhooks, purgeCursors, () -> { });
     }
 
     public LinkStore links() {
@@ -79,6 +84,11 @@ public final class Stores implements AutoCloseable {
 
     public WebhookStore webhooks() {
         return webhooks;
+    }
+
+    /** Where CDN purges keep their place in the change feed. */
+    public PurgeCursors purgeCursors() {
+        return purgeCursors;
     }
 
     @Override

@@ -39,6 +39,10 @@ final class CreateLinkCommand implements Callable<Integer> {
     @Option(names = "--cache-seconds", paramLabel = "N", description = "How long browsers may cache the redirect.")
     Integer cacheSeconds;
 
+    @Option(names = "--cdn-seconds", paramLabel = "N",
+            description = "Behind a CDN (cdn.enabled): how long it may keep the redirect (s-maxage); 0: never.")
+    Integer cdnSeconds;
+
     @Option(names = "--expires", paramLabel = "TIME", converter = Expiry.class,
             description = "When the link stops working: 2026-12-31T23:59:59Z, or a date (its start, UTC).")
     Instant expires;
@@ -67,6 +71,7 @@ final class CreateLinkCommand implements Callable<Integer> {
         putIfSet(body, "code", code);
         putIfSet(body, "redirect", redirect);
         putIfSet(body, "cacheSeconds", cacheSeconds);
+        putIfSet(body, "cdnSeconds", cdnSeconds);
         putIfSet(body, "expiresAt", expires);
         putIfSet(body, "maxClicks", maxClicks);
         if (tags != null) {

@@ -22,6 +22,7 @@ final class LinkText {
         field(out, "url", text(l, "url"));
         field(out, "redirect", text(l, "redirect"));
         field(out, "cache", l.hasNonNull("cacheSeconds") ? text(l, "cacheSeconds") + "s" : "server default");
+        field(out, "cdn cache", l.hasNonNull("cdnSeconds") ? text(l, "cdnSeconds") + "s" : "server default");
         field(out, "forward query", yesNo(l, "forwardQuery"));
         field(out, "expires", or(l, "expiresAt", "never"));
         field(out, "max clicks", or(l, "maxClicks", "no limit"));

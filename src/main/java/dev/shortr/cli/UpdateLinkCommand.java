@@ -34,6 +34,13 @@ final class UpdateLinkCommand implements Callable<Integer> {
     @Option(names = "--cache-seconds", paramLabel = "N", description = "How long browsers may cache the redirect.")
     Integer cacheSeconds;
 
+    @Option(names = "--cdn-seconds", paramLabel = "N",
+            description = "Behind a CDN (cdn.enabled): how long it may keep the redirect (s-maxage); 0: never.")
+    Integer cdnSeconds;
+
+    @Option(names = "--no-cdn-seconds", description = "Back to the node's default CDN lifetime (cdn.sharedMaxAge).")
+    boolean noCdnSeconds;
+
     @Option(names = "--expires", paramLabel = "TIME", converter = CreateLinkCommand.Expiry.class,
             description = "A new expiry: 2026-12-31T23:59:59Z, or a date (its start, UTC).")
     Instant expires;
@@ -76,11 +83,16 @@ final class UpdateLinkCommand implements Callable<Integer> {
         exclusive(maxClicks != null, noMaxClicks, "--max-clicks", "--no-max-clicks");
         exclusive(tags != null, noTags, "--tag", "--no-tags");
         exclusive(disable, enable, "--disable", "--enable");
+        exclusive(cdnSeconds != null, noCdnSeconds, "--cdn-seconds", "--no-cdn-seconds");
 
         ObjectNode patch = ApiClient.JSON.createObjectNode();
         CreateLinkCommand.putIfSet(patch, "url", url);
         CreateLinkCommand.putIfSet(patch, "redirect", redirect);
         CreateLinkCommand.putIfSet(patch, "cacheSeconds", cacheSeconds);
+        CreateLinkCommand.putIfSet(patch, "cdnSeconds", cdnSeconds);
+        if (noCdnSeconds) {
+            patch.putNull("cdnSeconds");
+        }
         CreateLinkCommand.putIfSet(patch, "expiresAt", expires);
         if (noExpiry) {
             patch.putNull("expiresAt");

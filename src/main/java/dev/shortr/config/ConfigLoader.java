@@ -70,6 +70,7 @@ public final class ConfigLoader {
         if (problems.isEmpty()) {
             tlsProblems(v, raw, problems);
             redisProblems(v, raw, problems);
+            purgeProblems(v, raw, problems);
 
         }
         if (!problems.isEmpty()) {
@@ -153,6 +154,22 @@ public final class ConfigLoader {
         }
     }
 
+    /** A purge API's token file must be readable, and a {@code {token}} header needs one (nothing is checked without a URL). */
+    private static void purgeProblems(Map<Setting, Object> v, Map<Setting, Raw> raw, List<String> problems) {
+        if (v.get(CDN_PURGE_HTTP_URL) == null) {
+            return;
+        }
+        Path token = (Path) v.get(CDN_PURGE_HTTP_TOKEN_FILE);
+        if (token != null && (!Files.isRegularFile(token) || !Files.isReadable(token))) {
+            problems.add(CDN_PURGE_HTTP_TOKEN_FILE.key + ": " + token + " is not a readable file" + where(raw, CDN_PURGE_HTTP_TOKEN_FILE));
+        }
+        boolean wantsToken = ((java.util.Collection<?>) v.get(CDN_PURGE_HTTP_HEADERS)).stream().anyMatch(h -> h.toString().contains("{token}"));
+        if (token == null && wantsToken) {
+            problems.add(CDN_PURGE_HTTP_HEADERS.key + ": a header uses {token}, but cdn.purge.http.tokenFile names no file"
+                    + where(raw, CDN_PURGE_HTTP_HEADERS));
+        }
+    }
+
     /** The environment of this process: the one place in shortr that reads it. */
     public static Map<String, String> environment() {
         return System.getenv();
@@ -211,7 +228,16 @@ public final class ConfigLoader {
                 new RedisConfig((String) v.get(REDIS_URL), (Path) v.get(REDIS_PASSWORD_FILE), (Duration) v.get(REDIS_TIMEOUT),
                         (Duration) v.get(REDIS_CONNECT_TIMEOUT), (Duration) v.get(REDIS_FALLBACK_CACHE_TTL),
                         (Duration) v.get(REDIS_CATCH_UP_INTERVAL)),
-                new DnsConfig((Path) v.get(DNS_ZONE), (String) v.get(DNS_HOST), integer(v, DNS_PORT), integer(v, DNS_THREADS)));
+                new DnsConfig((Path) v.get(DNS_ZONE), (String) v.get(DNS_HOST), integer(v, DNS_PORT), integer(v, DNS_THREADS)),
+                new CdnConfig((Boolean) v.get(CDN_ENABLED), (Duration) v.get(CDN_SHARED_MAX_AGE),
+                        (Duration) v.get(CDN_STALE_WHILE_REVALIDATE), (Duration) v.get(CDN_STALE_IF_ERROR),
+                        (String) v.get(CDN_KEY_HEADER), (String) v.get(CDN_LIFETIME_HEADER), (Boolean) v.get(CDN_COUNT_EVERY_CLICK),
+                        new PurgeConfig(List.copyOf((java.util.Collection<String>) v.get(CDN_PURGE_VARNISH)),
+                                (String) v.get(CDN_PURGE_HTTP_URL), (String) v.get(CDN_PURGE_HTTP_METHOD),
+                                List.copyOf((java.util.Collection<String>) v.get(CDN_PURGE_HTTP_HEADERS)),
+                                (String) v.get(CDN_PURGE_HTTP_BODY), (Path) v.get(CDN_PURGE_HTTP_TOKEN_FILE),
+                                integer(v, CDN_PURGE_HTTP_BATCH), integer(v, CDN_PURGE_MAX_ATTEMPTS),
+                                (Duration) v.get(CDN_PURGE_BACKOFF_BASE), (Duration) v.get(CDN_PURGE_TIMEOUT))));
     }
 
     private static int integer(Map<Setting, Object> v, Setting s) {

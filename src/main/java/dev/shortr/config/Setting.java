@@ -144,6 +144,29 @@ enum Setting {
     DNS_PORT("dns.port", Kind.INT, Rule.range(0, 65_535), c -> c.dns().port(), "SHORTR_DNS_PORT"),
     DNS_THREADS("dns.threads", Kind.INT, Rule.range(1, 64), c -> c.dns().threads(), null),
 
+    CDN_ENABLED("cdn.enabled", Kind.BOOL, Rule.ANY, c -> c.cdn().enabled(), "SHORTR_CDN"),
+    CDN_SHARED_MAX_AGE("cdn.sharedMaxAge", Kind.DURATION, Rule.wholeSeconds(Duration.ofDays(3650)), c -> c.cdn().sharedMaxAge(), null),
+    CDN_STALE_WHILE_REVALIDATE("cdn.staleWhileRevalidate", Kind.DURATION, Rule.wholeSeconds(Duration.ofDays(365)),
+            c -> c.cdn().staleWhileRevalidate(), null),
+    CDN_STALE_IF_ERROR("cdn.staleIfError", Kind.DURATION, Rule.wholeSeconds(Duration.ofDays(365)), c -> c.cdn().staleIfError(), null),
+    CDN_KEY_HEADER("cdn.keyHeader", Kind.TEXT, Rule.KEY_HEADER, c -> c.cdn().keyHeader(), null),
+    CDN_LIFETIME_HEADER("cdn.lifetimeHeader", Kind.TEXT,
+            Rule.oneOf("Cache-Control", "Surrogate-Control", "CDN-Cache-Control", "Cloudflare-CDN-Cache-Control"),
+            c -> c.cdn().lifetimeHeader(), null),
+    CDN_COUNT_EVERY_CLICK("cdn.countEveryClick", Kind.BOOL, Rule.ANY, c -> c.cdn().countEveryClick(), null),
+    CDN_PURGE_VARNISH("cdn.purge.varnish", Kind.LIST, Rule.BASE_URLS, c -> c.cdn().purge().varnish(), null),
+    CDN_PURGE_HTTP_URL("cdn.purge.http.url", Kind.TEXT, Rule.PURGE_URL, c -> c.cdn().purge().httpUrl(), null),
+    CDN_PURGE_HTTP_METHOD("cdn.purge.http.method", Kind.TEXT, Rule.METHOD, c -> c.cdn().purge().httpMethod(), null),
+    CDN_PURGE_HTTP_HEADERS("cdn.purge.http.headers", Kind.LIST, Rule.PURGE_HEADERS, c -> c.cdn().purge().httpHeaders(), null),
+    CDN_PURGE_HTTP_BODY("cdn.purge.http.body", Kind.TEXT, Rule.PURGE_BODY, c -> c.cdn().purge().httpBody(), null),
+    CDN_PURGE_HTTP_TOKEN_FILE("cdn.purge.http.tokenFile", Kind.PATH, Rule.ANY, c -> c.cdn().purge().httpTokenFile(), null),
+    CDN_PURGE_HTTP_BATCH("cdn.purge.http.batch", Kind.INT, Rule.range(1, 1000), c -> c.cdn().purge().httpBatch(), null),
+    CDN_PURGE_MAX_ATTEMPTS("cdn.purge.maxAttempts", Kind.INT, Rule.range(1, 100), c -> c.cdn().purge().maxAttempts(), null),
+    CDN_PURGE_BACKOFF_BASE("cdn.purge.backoffBase", Kind.DURATION, Rule.between(Duration.ofMillis(10), Duration.ofHours(1)),
+            c -> c.cdn().purge().backoffBase(), null),
+    CDN_PURGE_TIMEOUT("cdn.purge.timeout", Kind.DURATION, Rule.between(Duration.ofMillis(100), Duration.ofMinutes(5)),
+            c -> c.cdn().purge().timeout(), null),
+
     REDIS_URL("redis.url", Kind.TEXT, Rule.REDIS_URL, c -> c.redis().url(), null),
     REDIS_PASSWORD_FILE("redis.passwordFile", Kind.PATH, Rule.ANY, c -> c.redis().passwordFile(), null),
     REDIS_TIMEOUT("redis.timeout", Kind.DURATION, Rule.between(Duration.ofMillis(1), Duration.ofSeconds(10)),
@@ -157,7 +180,7 @@ enum Setting {
 
     /** Settings whose absence is a value of its own (no public URL, no extra CA to trust). */
     private static final java.util.Set<String> OPTIONAL = java.util.Set.of("server.publicUrl", "tls.acme.directoryCa",
-            "redis.passwordFile", "store.passwordFile");
+            "redis.passwordFile", "store.passwordFile", "cdn.purge.http.url", "cdn.purge.http.tokenFile");
 
     static final Map<String, Setting> BY_KEY = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(s -> s.key, s -> s));
@@ -344,6 +367,98 @@ enum Setting {
             }
             return null;
         };
+
+        /** A response header shortr does not set itself: the CDN's key header ({@code Surrogate-Key}, {@code Cache-Tag}). */
+        Rule KEY_HEADER = v -> {
+            String s = v.toString();
+            if (!s.matches("[A-Za-z][A-Za-z0-9-]{0,63}")) {
+                return "must be a header name such as Surrogate-Key or Cache-Tag, got '" + s + "'";
+            }
+            return java.util.Set.of("location", "cache-control", "content-length", "content-type", "date", "server",
+                    "x-robots-tag", "connection", "server-timing", "strict-transport-security", "alt-svc")
+                    .contains(s.toLowerCase(Locale.ROOT)) ? "'" + s + "' is a header shortr sets itself; pick another" : null;
+        };
+
+        /** Base URLs of servers, {@code http://host:port}: no path, query or credentials. */
+        Rule BASE_URLS = v -> {
+            for (Object o : (Collection<?>) v) {
+                String s = o.toString();
+                String why = "'" + s + "' is not a base URL such as http://10.0.0.5:6081";
+                try {
+                    URI u = new URI(s);
+                    boolean http = "http".equalsIgnoreCase(u.getScheme()) || "https".equalsIgnoreCase(u.getScheme());
+                    String path = u.getRawPath() == null ? "" : u.getRawPath();
+                    if (!http || u.getHost() == null || u.getRawUserInfo() != null || u.getRawQuery() != null
+                            || u.getRawFragment() != null || !(path.isEmpty() || path.equals("/"))) {
+                        return why;
+                    }
+                } catch (URISyntaxException e) {
+                    return why;
+                }
+            }
+            return null;
+        };
+
+        /** An http(s) URL, where {@code {key}} may stand for each key (one request per key). */
+        Rule PURGE_URL = v -> {
+            String s = v.toString();
+            String unknown = placeholders(s, java.util.Set.of("{key}"));
+            if (unknown != null) {
+                return unknown;
+            }
+            String why = "must be an http:// or https:// URL such as https://api.fastly.com/service/ID/purge/{key}, got '" + s + "'";
+            try {
+                URI u = new URI(s.replace("{key}", "key"));
+                boolean http = "http".equalsIgnoreCase(u.getScheme()) || "https".equalsIgnoreCase(u.getScheme());
+                return http && u.getHost() != null && u.getRawFragment() == null ? null : why;
+            } catch (URISyntaxException e) {
+                return why;
+            }
+        };
+
+        Rule METHOD = v -> v.toString().matches("[A-Z]{1,16}") ? null : "must be an HTTP method such as POST or PURGE, got '" + v + "'";
+
+        /** {@code Name: value}, where the value may hold {@code {token}} and {@code {keys}}. */
+        Rule PURGE_HEADERS = v -> {
+            for (Object o : (Collection<?>) v) {
+                String h = o.toString();
+                int colon = h.indexOf(':');
+                if (colon < 1 || !h.substring(0, colon).strip().matches("[A-Za-z0-9-]+") || h.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                    return "'" + h + "' is not a header such as 'Authorization: Bearer {token}'";
+                }
+                String name = h.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+                if (java.util.Set.of("host", "connection", "content-length", "expect", "upgrade").contains(name)) {
+                    return "'" + h + "': the HTTP client sets " + h.substring(0, colon).strip() + " itself";
+                }
+                String unknown = placeholders(h.substring(colon + 1), java.util.Set.of("{token}", "{keys}"));
+                if (unknown != null) {
+                    return unknown;
+                }
+            }
+            return null;
+        };
+
+        Rule PURGE_BODY = v -> placeholders(v.toString(), java.util.Set.of("{keys}", "{keysJson}"));
+
+        /** The first {@code {name}} in {@code s} that is not one of {@code allowed}, as a problem, or null. */
+        private static String placeholders(String s, java.util.Set<String> allowed) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{[A-Za-z]*}").matcher(s);
+            while (m.find()) {
+                if (!allowed.contains(m.group())) {
+                    return "'" + m.group() + "' is not a placeholder here; use " + String.join(" or ", new java.util.TreeSet<>(allowed));
+                }
+            }
+            return null;
+        }
+
+        /** A duration of whole seconds, from 0 to {@code max}: it becomes a number of seconds in a header. */
+        static Rule wholeSeconds(Duration max) {
+            Rule range = between(Duration.ZERO, max);
+            return v -> {
+                Duration d = (Duration) v;
+                return d.toNanosPart() != 0 ? "must be whole seconds, got " + shortForm(d) : range.problem(v);
+            };
+        }
 
         static Rule oneOf(String... allowed) {
             java.util.List<String> ok = java.util.List.of(allowed);

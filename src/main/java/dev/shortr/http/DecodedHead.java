@@ -35,9 +35,11 @@ public interface DecodedHead {
      * noindex}, no body, and the headers every answer of the connection carries. Header values are ASCII the caller
      * has already checked.
      *
+     * @param more         more headers, as lower-case name and value in turn (a CDN's key and lifetime), or null
      * @param serverTiming the {@code server-timing} value, or null for none
      */
-    void sendRedirect(HttpResponseStatus status, CharSequence location, CharSequence cacheControl, CharSequence serverTiming);
+    void sendRedirect(HttpResponseStatus status, CharSequence location, CharSequence cacheControl, CharSequence[] more,
+                      CharSequence serverTiming);
 
     /** Answers with a complete reply (its body left out for a HEAD). */
     void send(Reply reply);

@@ -414,7 +414,7 @@ final class Http2Handler extends Http2ConnectionHandler implements Http2FrameLis
     }
 
     void writeRedirect(int streamId, HttpResponseStatus status, CharSequence location, CharSequence cacheControl,
-                       CharSequence serverTiming) {
+                       CharSequence[] more, CharSequence serverTiming) {
         Http2Headers h = new DefaultHttp2Headers(false, 8)
                 .status(status.codeAsText())
                 .add(HttpHeaderNames.LOCATION, location)
@@ -423,6 +423,9 @@ final class Http2Handler extends Http2ConnectionHandler implements Http2FrameLis
                 .add(HttpHeaderNames.CONTENT_LENGTH, ZERO)
                 .add(HttpHeaderNames.SERVER, SERVER)
                 .add(HttpHeaderNames.DATE, HttpDate.now());
+        for (int i = 0; more != null && i + 1 < more.length; i += 2) {
+            h.add(more[i], more[i + 1]);
+        }
         if (serverTiming != null) {
             h.add(SERVER_TIMING, serverTiming);
         }

@@ -382,11 +382,14 @@ final class Http3Stream extends Http3RequestStreamInboundHandler {
 
         @Override
         public void sendRedirect(HttpResponseStatus status, CharSequence location, CharSequence cacheControl,
-                                 CharSequence serverTiming) {
+                                 CharSequence[] more, CharSequence serverTiming) {
             Http3HeadersFrame frame = headersFrame(status.code());
             Http3Headers h = frame.headers();
             h.set("location", location);
             h.set("cache-control", cacheControl);
+            for (int i = 0; more != null && i + 1 < more.length; i += 2) {
+                h.set(more[i], more[i + 1]);
+            }
             h.set("x-robots-tag", "noindex");
             h.set("content-length", "0");
             if (serverTiming != null) {

@@ -71,8 +71,9 @@ public final class StreamHead implements DecodedHead {
     }
 
     @Override
-    public void sendRedirect(HttpResponseStatus status, CharSequence location, CharSequence cacheControl, CharSequence serverTiming) {
-        connection.writeRedirect(streamId, status, location, cacheControl, serverTiming);
+    public void sendRedirect(HttpResponseStatus status, CharSequence location, CharSequence cacheControl, CharSequence[] more,
+                             CharSequence serverTiming) {
+        connection.writeRedirect(streamId, status, location, cacheControl, more, serverTiming);
     }
 
     /** Answers with a complete reply (its body left out for a HEAD). */

@@ -7,10 +7,13 @@ import java.util.List;
  * A short link as stored. {@code id} and {@code seq} are assigned by the store: {@code id} is the insertion
  * order (pagination cursor, click key), {@code seq} the change sequence of the last mutation.
  *
- * @param cacheSeconds browser/CDN lifetime of the redirect; null means the default for the redirect type
+ * @param cacheSeconds browser lifetime of the redirect (and, without a CDN set up, any cache's); null means the
+ *                     default for the redirect type
  * @param owner        id of the API key that created it; null for anonymous links
  * @param track        false: its clicks are counted (and told apart as bots or not) but nothing about its
  *                     visitors is recorded
+ * @param cdnSeconds   how long a CDN (a shared cache) may keep the redirect ({@code s-maxage}) when shortr is set up
+ *                     behind one; null means the node's default for links browsers may cache, 0 that no CDN keeps it
  */
 public record Link(
         long id,
@@ -28,7 +31,8 @@ public record Link(
         Instant createdAt,
         Instant updatedAt,
         long seq,
-        boolean track) {
+        boolean track,
+        Integer cdnSeconds) {
 
     public static final int MAX_TAGS = 32;
     public static final int MAX_TAG_LENGTH = 64;
@@ -43,6 +47,9 @@ public record Link(
         tags = tags == null ? List.of() : List.copyOf(tags);
         if (cacheSeconds != null && (cacheSeconds < 0 || cacheSeconds > MAX_CACHE_SECONDS)) {
             throw new InvalidInputException("cacheSeconds", "cacheSeconds must be between 0 and " + MAX_CACHE_SECONDS);
+        }
+        if (cdnSeconds != null && (cdnSeconds < 0 || cdnSeconds > MAX_CACHE_SECONDS)) {
+            throw new InvalidInputException("cdnSeconds", "cdnSeconds must be between 0 and " + MAX_CACHE_SECONDS);
         }
         if (maxClicks != null && maxClicks < 1) {
             throw new InvalidInputException("maxClicks", "maxClicks must be at least 1");
@@ -105,6 +112,14 @@ public record Link(
         return redirect.permanent() ? permanentDefault : 0;
     }
 
+    /** A link with the node's default CDN lifetime. */
+    public Link(long id, ShortCode code, TargetUrl target, RedirectType redirect, Integer cacheSeconds, boolean forwardQuery,
+                Instant expiresAt, Long maxClicks, List<String> tags, String title, String owner, boolean disabled,
+                Instant createdAt, Instant updatedAt, long seq, boolean track) {
+        this(id, code, target, redirect, cacheSeconds, forwardQuery, expiresAt, maxClicks, tags, title, owner, disabled,
+                createdAt, updatedAt, seq, track, null);
+    }
+
     /** A tracked link (the default). */
     public Link(long id, ShortCode code, TargetUrl target, RedirectType redirect, Integer cacheSeconds, boolean forwardQuery,
                 Instant expiresAt, Long maxClicks, List<String> tags, String title, String owner, boolean disabled,
@@ -115,6 +130,6 @@ public record Link(
 
     public Link withStoreFields(long newId, long newSeq) {
         return new Link(newId, code, target, redirect, cacheSeconds, forwardQuery, expiresAt, maxClicks, tags, title,
-                owner, disabled, createdAt, updatedAt, newSeq, track);
+                owner, disabled, createdAt, updatedAt, newSeq, track, cdnSeconds);
     }
 }

@@ -10,8 +10,15 @@ import java.util.Optional;
  */
 public record LinkPatch(String url, Integer redirect, Optional<Integer> cacheSeconds, Boolean forwardQuery,
                         Optional<Instant> expiresAt, Optional<Long> maxClicks, List<String> tags,
-                        Optional<String> title, Boolean disabled, Boolean track) {
-    public static final LinkPatch NONE = new LinkPatch(null, null, null, null, null, null, null, null, null, null);
+                        Optional<String> title, Boolean disabled, Boolean track, Optional<Integer> cdnSeconds) {
+    public static final LinkPatch NONE = new LinkPatch(null, null, null, null, null, null, null, null, null, null, null);
+
+    /** Leaves the CDN lifetime as it is. */
+    public LinkPatch(String url, Integer redirect, Optional<Integer> cacheSeconds, Boolean forwardQuery,
+                     Optional<Instant> expiresAt, Optional<Long> maxClicks, List<String> tags, Optional<String> title,
+                     Boolean disabled, Boolean track) {
+        this(url, redirect, cacheSeconds, forwardQuery, expiresAt, maxClicks, tags, title, disabled, track, null);
+    }
 
     /** Leaves tracking as it is. */
     public LinkPatch(String url, Integer redirect, Optional<Integer> cacheSeconds, Boolean forwardQuery,

@@ -135,7 +135,7 @@ public final class Links {
         checkExpiry(spec.expiresAt());
         return new Link(0, code, target, type, spec.cacheSeconds(), Boolean.TRUE.equals(spec.forwardQuery()),
                 spec.expiresAt(), spec.maxClicks(), normaliseTags(spec.tags()), blankToNull(spec.title()), owner,
-                false, now, now, 0, !Boolean.FALSE.equals(spec.track()));
+                false, now, now, 0, !Boolean.FALSE.equals(spec.track()), spec.cdnSeconds());
     }
 
     private Link apply(Link c, LinkPatch p) {
@@ -150,8 +150,9 @@ public final class Links {
         String title = p.title() != null ? blankToNull(p.title().orElse(null)) : c.title();
         boolean disabled = p.disabled() != null ? p.disabled() : c.disabled();
         boolean track = p.track() != null ? p.track() : c.track();
+        Integer cdn = p.cdnSeconds() != null ? p.cdnSeconds().orElse(null) : c.cdnSeconds();
         return new Link(c.id(), c.code(), target, type, cache, forward, expires, max, tags, title, c.owner(), disabled,
-                c.createdAt(), clock.instant(), c.seq(), track);
+                c.createdAt(), clock.instant(), c.seq(), track, cdn);
     }
 
     /** Beyond year 9999 timestamps stop fitting RFC 3339 and epoch-millisecond columns. */
@@ -195,6 +196,7 @@ public final class Links {
 
     private static Link withCode(Link d, ShortCode code) {
         return new Link(d.id(), code, d.target(), d.redirect(), d.cacheSeconds(), d.forwardQuery(), d.expiresAt(),
-                d.maxClicks(), d.tags(), d.title(), d.owner(), d.disabled(), d.createdAt(), d.updatedAt(), d.seq(), d.track());
+                d.maxClicks(), d.tags(), d.title(), d.owner(), d.disabled(), d.createdAt(), d.updatedAt(), d.seq(), d.track(),
+                d.cdnSeconds());
     }
 }

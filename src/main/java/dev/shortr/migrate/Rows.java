@@ -16,7 +16,7 @@ final class Rows {
         return "link " + l.id() + " " + l.code().value() + " " + l.seq() + " " + l.target().value() + " " + l.target().host()
                 + " " + l.redirect().status() + " " + l.cacheSeconds() + " " + l.forwardQuery() + " " + l.expiresAt() + " "
                 + l.maxClicks() + " " + l.disabled() + " " + l.track() + " " + l.createdAt() + " " + l.updatedAt() + " "
-                + l.owner() + " " + l.tags() + " " + l.title();
+                + l.owner() + " " + l.tags() + " " + l.title() + " " + l.cdnSeconds();
     }
 
     static String of(Change.Row r) {

@@ -26,10 +26,15 @@ sealed interface Entry {
          * these, so that is 32 MB of heap and of cache footprint on the redirect path.
          */
         Target(Link link, AsciiString cacheControl, int cacheSeconds, AtomicLong used) {
+            this(link, new Caching.Headers(cacheControl, null), cacheSeconds, 0, used);
+        }
+
+        /** @param sharedSeconds how long a CDN may keep it ({@code s-maxage}); 0 for not at all */
+        Target(Link link, Caching.Headers headers, int cacheSeconds, int sharedSeconds, AtomicLong used) {
             this.linkId = link.id();
             this.location = link.target().value().getBytes(StandardCharsets.US_ASCII);
-            this.policy = Policy.of(HttpResponseStatus.valueOf(link.redirect().status()), cacheControl, cacheSeconds,
-                    link.forwardQuery(), link.track());
+            this.policy = Policy.of(HttpResponseStatus.valueOf(link.redirect().status()), headers, cacheSeconds,
+                    sharedSeconds, link.forwardQuery(), link.track());
             long expiresAtMs = link.expiresAt() == null ? 0 : link.expiresAt().toEpochMilli();
             Resolution.Reason gone = link.disabled() ? Resolution.Reason.DISABLED : null;
             this.limits = expiresAtMs == 0 && used == null && gone == null ? null
@@ -41,11 +46,21 @@ sealed interface Entry {
         }
 
         AsciiString cacheControl() {
-            return policy.cacheControl;
+            return policy.headers.cacheControl();
+        }
+
+        /** Its caching headers, as when no expiry is near. */
+        Caching.Headers headers() {
+            return policy.headers;
         }
 
         int cacheSeconds() {
             return policy.cacheSeconds;
+        }
+
+        /** How long a CDN may keep the redirect; 0 when it may not, and then it carries no key either. */
+        int sharedSeconds() {
+            return policy.sharedSeconds;
         }
 
         boolean forwardQuery() {
@@ -69,16 +84,16 @@ sealed interface Entry {
     }
 
     /** The parts of an answer many links share. Compared by value; {@link #of} hands out one instance per value. */
-    record Policy(HttpResponseStatus status, AsciiString cacheControl, int cacheSeconds, boolean forwardQuery,
-                  boolean track) {
+    record Policy(HttpResponseStatus status, Caching.Headers headers, int cacheSeconds, int sharedSeconds,
+                  boolean forwardQuery, boolean track) {
         /** Beyond this many distinct policies (cache lifetimes are free-form), new ones are not shared. */
         private static final int MAX_SHARED = 4096;
         private static final java.util.concurrent.ConcurrentHashMap<Policy, Policy> SHARED =
                 new java.util.concurrent.ConcurrentHashMap<>();
 
-        static Policy of(HttpResponseStatus status, AsciiString cacheControl, int cacheSeconds, boolean forwardQuery,
-                         boolean track) {
-            Policy p = new Policy(status, cacheControl, cacheSeconds, forwardQuery, track);
+        static Policy of(HttpResponseStatus status, Caching.Headers headers, int cacheSeconds, int sharedSeconds,
+                         boolean forwardQuery, boolean track) {
+            Policy p = new Policy(status, headers, cacheSeconds, sharedSeconds, forwardQuery, track);
             Policy shared = SHARED.get(p);
             if (shared != null) {
                 return shared;

@@ -1,5 +1,6 @@
 package dev.shortr.redirect;
 
+import dev.shortr.config.CdnConfig;
 import dev.shortr.config.RedirectConfig;
 import dev.shortr.http.DecodedHead;
 import dev.shortr.http.FastPath;
@@ -59,7 +60,6 @@ public final class RedirectTier implements FastPath {
     private static final AsciiString ZERO = AsciiString.cached("0");
     private static final AsciiString SERVER = AsciiString.cached("shortr");
     private static final AsciiString NO_STORE = AsciiString.cached("no-store");
-    private static final AsciiString PRIVATE_NO_CACHE = AsciiString.cached("private, max-age=0");
     private static final AsciiString HTML = AsciiString.cached("text/html; charset=utf-8");
     private static final AsciiString CSP = AsciiString.cached("content-security-policy");
     private static final AsciiString SERVER_TIMING = AsciiString.cached("server-timing");
@@ -89,7 +89,7 @@ public final class RedirectTier implements FastPath {
     private volatile boolean unknownSince;
     /** Click counters of links with a click limit, by link id; survive cache reloads. */
     private final Map<Long, AtomicLong> usage = new ConcurrentHashMap<>();
-    private final Map<Integer, AsciiString> cacheControls = new ConcurrentHashMap<>();
+    private final Caching caching;
 
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -118,6 +118,13 @@ public final class RedirectTier implements FastPath {
      */
     public RedirectTier(LinkStore store, ClickStore clickStore, ClickQueue clicks, RedirectConfig config, String publicUrl,
                         boolean keepForwardedFor, boolean details) {
+        this(store, clickStore, clicks, config, publicUrl, keepForwardedFor, details, CdnConfig.defaults());
+    }
+
+    /** @param cdn what a CDN in front may keep: its lifetimes and key header go on cacheable redirects */
+    public RedirectTier(LinkStore store, ClickStore clickStore, ClickQueue clicks, RedirectConfig config, String publicUrl,
+                        boolean keepForwardedFor, boolean details, CdnConfig cdn) {
+        this.caching = new Caching(config.permanentCacheSeconds(), cdn);
         this.details = details;
         this.keepForwardedFor = keepForwardedFor;
         this.store = store;
@@ -143,12 +150,8 @@ public final class RedirectTier implements FastPath {
 
     // ---- the event-loop path -------------------------------------------------------------------------
 
-    /** The cache key of the code in {@code path} (a reused probe: valid until the next call), or null. */
-    private static CodeKey keyOf(CharSequence path) {
-        int end = codeEnd(path);
-        if (end < 0) {
-            return null;
-        }
+    /** The cache key of the code in {@code path}, which ends at {@code end} (a reused probe: valid until the next call). */
+    private static CodeKey keyOf(CharSequence path, int end) {
         long packed = CodeKey.pack(path, 1, end);
         if (packed != 0) {
             CodeKey.Probe probe = PROBE.get();
@@ -161,10 +164,12 @@ public final class RedirectTier implements FastPath {
     @Override
     public int tryServe(ChannelHandlerContext objects, ChannelHandlerContext wire, RequestHead req) {
         long start = serverTiming ? System.nanoTime() : 0;
-        CodeKey key = keyOf(req.pathChars());
-        if (key == null) {
+        CharSequence path = req.pathChars();
+        int end = codeEnd(path);
+        if (end < 0) {
             return 0;
         }
+        CodeKey key = keyOf(path, end);
         Entry e = cache.getIfPresent(key);
         if (e == null) {
             misses.increment();
@@ -192,7 +197,7 @@ public final class RedirectTier implements FastPath {
         count(t.status().code(), head);
         recordClick(t, now, head, req);
         writeRedirect(wire, t, t.forwardQuery() ? req.rawQuery() : null, now, req.keepAlive(), req.http10(), req.responseHeaders(),
-                start);
+                start, path, end);
         return t.status().code();
     }
 
@@ -204,10 +209,12 @@ public final class RedirectTier implements FastPath {
     @Override
     public int tryServe(DecodedHead req) {
         long start = serverTiming ? System.nanoTime() : 0;
-        CodeKey key = keyOf(req.pathChars());
-        if (key == null) {
+        CharSequence path = req.pathChars();
+        int end = codeEnd(path);
+        if (end < 0) {
             return 0;
         }
+        CodeKey key = keyOf(path, end);
         Entry e = cache.getIfPresent(key);
         if (e == null) {
             misses.increment();
@@ -238,7 +245,9 @@ public final class RedirectTier implements FastPath {
         }
         count(t.status().code(), head);
         recordClick(t, now, head, req);
-        req.sendRedirect(t.status(), location(t, req.rawQuery()), cacheControl(t, now),
+        Caching.Headers h = headers(t, now);
+        req.sendRedirect(t.status(), location(t, req.rawQuery()), h.cacheControl(),
+                more(t, h, path.subSequence(1, end).toString()),
                 start == 0 ? null : dev.shortr.http.Dispatcher.serverTiming(System.nanoTime() - start));
         return t.status().code();
     }
@@ -252,12 +261,15 @@ public final class RedirectTier implements FastPath {
      * response encoder: no response object, no header map, no per-request garbage beyond the request's own.
      */
     private void writeRedirect(ChannelHandlerContext wire, Entry.Target t, String rawQuery, long now, boolean keepAlive,
-                               boolean http10, byte[] connectionHeaders, long start) {
-        CharSequence cc = cacheControl(t, now);
+                               boolean http10, byte[] connectionHeaders, long start, CharSequence path, int codeEnd) {
+        Caching.Headers h = headers(t, now);
+        CharSequence cc = h.cacheControl();
         byte[] date = HttpDate.bytes();
         boolean forward = t.forwardQuery() && rawQuery != null && !rawQuery.isEmpty();
+        boolean shared = t.sharedSeconds() > 0;
         int size = 200 + t.location.length + cc.length() + date.length + connectionHeaders.length
-                + (forward ? rawQuery.length() + 1 : 0);
+                + (forward ? rawQuery.length() + 1 : 0) + (shared ? caching.keyLine().length + codeEnd : 0)
+                + (h.cdn() != null ? caching.lifetimeLine().length + h.cdn().length() : 0);
         ByteBuf buf = wire.alloc().ioBuffer(size);
         buf.writeBytes(Wire.STATUS_AND_LOCATION[Wire.slot(t.status().code())]);
         if (forward) {
@@ -267,6 +279,16 @@ public final class RedirectTier implements FastPath {
         }
         buf.writeBytes(Wire.CACHE_CONTROL);
         ByteBufUtil.writeAscii(buf, cc);
+        if (h.cdn() != null) { // the CDN's lifetime in a header of its own (Surrogate-Control, CDN-Cache-Control)
+            buf.writeBytes(caching.lifetimeLine());
+            ByteBufUtil.writeAscii(buf, h.cdn());
+        }
+        if (shared) { // the CDN's key, link-<code>: the code as the request spelled it, which is the code (case-sensitive)
+            buf.writeBytes(caching.keyLine());
+            for (int i = 1; i < codeEnd; i++) {
+                buf.writeByte(path.charAt(i));
+            }
+        }
         buf.writeBytes(Wire.FIXED);
         buf.writeBytes(date);
         buf.writeBytes(connectionHeaders); // HSTS on HTTPS; nothing on cleartext
@@ -348,20 +370,27 @@ public final class RedirectTier implements FastPath {
         return base + (base.indexOf('?') < 0 ? '?' : '&') + rawQuery + frag;
     }
 
-    private CharSequence cacheControl(Entry.Target t, long now) {
-        if (t.expiresAtMs() == 0 || t.cacheSeconds() == 0) {
-            return t.cacheControl();
+    private Caching.Headers headers(Entry.Target t, long now) {
+        if (t.expiresAtMs() == 0 || (t.cacheSeconds() == 0 && t.sharedSeconds() == 0)) {
+            return t.headers();
         }
-        // never let a cache keep the redirect past the link's expiry
+        // never let a cache keep the redirect past the link's expiry, stale copies included
         long left = Math.max(0, (t.expiresAtMs() - now) / 1000);
-        return left >= t.cacheSeconds() ? t.cacheControl() : cacheControlFor((int) left);
+        return caching.cutBy(t.cacheSeconds(), t.sharedSeconds(), left)
+                ? caching.headersBefore(t.cacheSeconds(), t.sharedSeconds(), left) : t.headers();
     }
 
-    private AsciiString cacheControlFor(int seconds) {
-        if (seconds <= 0) {
-            return PRIVATE_NO_CACHE;
+    /** The CDN's headers beyond Cache-Control, as name and value in turn, for HTTP/2, HTTP/3 and misses; null for none. */
+    private CharSequence[] more(Entry.Target t, Caching.Headers h, String code) {
+        boolean shared = t.sharedSeconds() > 0;
+        if (!shared && h.cdn() == null) {
+            return null;
         }
-        return cacheControls.computeIfAbsent(seconds, s -> AsciiString.cached("public, max-age=" + s));
+        if (h.cdn() == null) {
+            return new CharSequence[] {caching.keyName(), CdnConfig.key(code)};
+        }
+        return shared ? new CharSequence[] {caching.lifetimeName(), h.cdn(), caching.keyName(), CdnConfig.key(code)}
+                : new CharSequence[] {caching.lifetimeName(), h.cdn()};
     }
 
     private static final byte[] USER_AGENT = "user-agent".getBytes(StandardCharsets.US_ASCII);
@@ -543,10 +572,16 @@ public final class RedirectTier implements FastPath {
         }
         count(t.status().code(), head);
         recordClick(t, now, head, req);
-        return Reply.empty(t.status().code())
+        Caching.Headers h = headers(t, now);
+        Reply r = Reply.empty(t.status().code())
                 .header("location", location(t, req.rawQuery()).toString())
-                .header("cache-control", cacheControl(t, now).toString())
+                .header("cache-control", h.cacheControl().toString())
                 .header("x-robots-tag", "noindex");
+        CharSequence[] more = more(t, h, code);
+        for (int i = 0; more != null && i < more.length; i += 2) {
+            r.header(more[i].toString(), more[i + 1].toString());
+        }
+        return r;
     }
 
     private Reply previewOf(Link link, boolean json, String baseUrl) {
@@ -641,13 +676,10 @@ public final class RedirectTier implements FastPath {
     }
 
     private Entry.Target target(Link link) {
-        int secs = link.effectiveCacheSeconds(config.permanentCacheSeconds());
-        AtomicLong used = null;
-        if (link.maxClicks() != null) {
-            secs = 0; // every click must reach us to be counted against the limit
-            used = usage.computeIfAbsent(link.id(), id -> new AtomicLong(clickStore.total(id)));
-        }
-        return new Entry.Target(link, cacheControlFor(secs), secs, used);
+        Caching.Lifetimes life = caching.lifetimes(link); // a click limit makes both 0: every click must reach us
+        AtomicLong used = link.maxClicks() == null ? null
+                : usage.computeIfAbsent(link.id(), id -> new AtomicLong(clickStore.total(id)));
+        return new Entry.Target(link, caching.headers(life.browser(), life.shared()), life.browser(), life.shared(), used);
     }
 
     // ---- cache maintenance ------------------------------------------------------------------------------

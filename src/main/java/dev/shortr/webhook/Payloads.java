@@ -75,6 +75,11 @@ final class Payloads {
         } else {
             n.put("cacheSeconds", l.cacheSeconds());
         }
+        if (l.cdnSeconds() == null) {
+            n.putNull("cdnSeconds");
+        } else {
+            n.put("cdnSeconds", l.cdnSeconds());
+        }
         n.put("forwardQuery", l.forwardQuery());
         n.put("expiresAt", l.expiresAt() == null ? null : l.expiresAt().toString());
         if (l.maxClicks() == null) {

@@ -41,6 +41,7 @@ class ArchitectureTest {
                     "org.slf4j.")),
             Map.entry("analytics", List.of("dev.shortr.visit.", "dev.shortr.enrich.", "dev.shortr.config.", "org.slf4j.")),
             Map.entry("store", List.of("dev.shortr.link.", "dev.shortr.visit.", "dev.shortr.auth.", "dev.shortr.webhook.", "dev.shortr.config.",
+                    "dev.shortr.cdn.",
                     "dev.shortr.analytics.",
                     "dev.shortr.store.", "org.flywaydb.", "org.sqlite.", "org.postgresql.", "com.zaxxer.hikari.", "org.slf4j.")),
             Map.entry("redis", List.of("dev.shortr.config.", "io.lettuce.", "io.github.bucket4j.", "org.slf4j.")),
@@ -51,6 +52,8 @@ class ArchitectureTest {
             // the probe is a client: it never sees the server's packages
             Map.entry("probe", List.of("org.xbill.DNS.", "io.netty.", "javax.net.ssl.", "com.fasterxml.jackson.")),
             Map.entry("edge", List.of("dev.shortr.link.", "dev.shortr.visit.", "com.fasterxml.jackson.")),
+            // CDN purges follow the change feed; they know nothing of HTTP routes or the redirect tier
+            Map.entry("cdn", List.of("dev.shortr.link.", "dev.shortr.config.")),
             Map.entry("migrate", List.of("dev.shortr.link.", "dev.shortr.auth.", "dev.shortr.visit.", "dev.shortr.analytics.")),
             Map.entry("app", List.of("dev.shortr.", "io.", "org.", "com.")));
 

@@ -73,6 +73,7 @@ class CliTest {
             "links update abc123                                  | nothing to update: name at least one field to change (see 'shortr links update --help')",
             "links update abc123 --expires 2026-01-01 --no-expiry | --expires and --no-expiry contradict each other; give one (see 'shortr links update --help')",
             "links update abc123 --enable --disable               | --disable and --enable contradict each other; give one (see 'shortr links update --help')",
+            "links update abc123 --cdn-seconds 60 --no-cdn-seconds | --cdn-seconds and --no-cdn-seconds contradict each other; give one (see 'shortr links update --help')",
             "serve --port abc                                     | Invalid value for option '--port': 'abc' is not an int (see 'shortr serve --help')",
             "keys                                                 | missing subcommand: create, list or revoke (see 'shortr keys --help')",
             "keys create --scopes admin                           | Missing required option: '--name=NAME' (see 'shortr keys create --help')",
@@ -305,6 +306,15 @@ class CliTest {
         assertThat(ApiClient.JSON.readTree(api.seen.get(0).body()).get("track").asBoolean()).isFalse();
         assertThat(client("links", "update", "abc123", "--track").exit()).isZero();
         assertThat(ApiClient.JSON.readTree(api.seen.get(1).body())).isEqualTo(ApiClient.JSON.readTree("{\"track\":true}"));
+    }
+
+    @Test
+    void aCdnLifetimeIsSetAtCreationAndBackToTheDefaultLater() throws Exception {
+        api.answer("POST /api/v1/links", 201, ABC123).answer("PATCH /api/v1/links/abc123", 200, ABC123);
+        assertThat(client("links", "create", "https://example.com/long", "--redirect", "301", "--cdn-seconds", "600").exit()).isZero();
+        assertThat(ApiClient.JSON.readTree(api.seen.get(0).body()).get("cdnSeconds").asInt()).isEqualTo(600);
+        assertThat(client("links", "update", "abc123", "--no-cdn-seconds").exit()).isZero();
+        assertThat(ApiClient.JSON.readTree(api.seen.get(1).body())).isEqualTo(ApiClient.JSON.readTree("{\"cdnSeconds\":null}"));
     }
 
     @Test

@@ -236,6 +236,65 @@ class ConfigLoaderTest {
                 "webhooks.enabled: expected true or false, got 'yes' (SHORTR_WEBHOOKS_ENABLED)");
     }
 
+    @Test
+    void badCdnSettingsAreAllListed() {
+        assertThat(problems(null, Map.of("SHORTR_CDN_SHARED_MAX_AGE", "1500ms", "SHORTR_CDN_KEY_HEADER", "Location",
+                "SHORTR_CDN_LIFETIME_HEADER", "Edge-Control", "SHORTR_CDN_PURGE_VARNISH", "http://10.0.0.5:6081,ftp://cache",
+                "SHORTR_CDN_PURGE_HTTP_URL", "https://api.fastly.com/service/S/purge/{keys}",
+                "SHORTR_CDN_PURGE_HTTP_HEADERS", "Fastly-Key {token}", "SHORTR_CDN_PURGE_HTTP_METHOD", "post"), Map.of()))
+                .containsExactlyInAnyOrder(
+                        "cdn.sharedMaxAge: must be whole seconds, got 1500ms (SHORTR_CDN_SHARED_MAX_AGE)",
+                        "cdn.keyHeader: 'Location' is a header shortr sets itself; pick another (SHORTR_CDN_KEY_HEADER)",
+                        "cdn.lifetimeHeader: must be one of Cache-Control, Surrogate-Control, CDN-Cache-Control, "
+                                + "Cloudflare-CDN-Cache-Control, got 'Edge-Control' (SHORTR_CDN_LIFETIME_HEADER)",
+                        "cdn.purge.varnish: 'ftp://cache' is not a base URL such as http://10.0.0.5:6081 (SHORTR_CDN_PURGE_VARNISH)",
+                        "cdn.purge.http.url: '{keys}' is not a placeholder here; use {key} (SHORTR_CDN_PURGE_HTTP_URL)",
+                        "cdn.purge.http.headers: 'Fastly-Key {token}' is not a header such as 'Authorization: Bearer {token}' "
+                                + "(SHORTR_CDN_PURGE_HTTP_HEADERS)",
+                        "cdn.purge.http.method: must be an HTTP method such as POST or PURGE, got 'post' (SHORTR_CDN_PURGE_HTTP_METHOD)");
+    }
+
+    @Test
+    void aPurgeApiTokenMustBeInAReadableFile() throws IOException {
+        Path missing = dir.resolve("no-token");
+        assertThat(problems(yaml("""
+                cdn:
+                  enabled: true
+                  purge:
+                    http:
+                      url: https://api.cloudflare.com/client/v4/zones/Z/purge_cache
+                      headers: ["Authorization: Bearer {token}"]
+                      body: '{"tags": {keysJson}}'
+                """), Map.of(), Map.of())).singleElement().asString()
+                .startsWith("cdn.purge.http.headers: a header uses {token}, but cdn.purge.http.tokenFile names no file");
+        assertThat(problems(null, Map.of("SHORTR_CDN_PURGE_HTTP_URL", "https://api.fastly.com/service/S/purge/{key}",
+                "SHORTR_CDN_PURGE_HTTP_TOKEN_FILE", missing.toString()), Map.of()))
+                .containsExactly("cdn.purge.http.tokenFile: " + missing + " is not a readable file (SHORTR_CDN_PURGE_HTTP_TOKEN_FILE)");
+    }
+
+    @Test
+    void theCloudflareExampleOfTheDocsLoads() throws IOException {
+        Path token = Files.writeString(dir.resolve("cf-token"), "secret\n");
+        ShortrConfig c = ConfigLoader.load(yaml("""
+                cdn:
+                  enabled: true
+                  keyHeader: Cache-Tag
+                  lifetimeHeader: CDN-Cache-Control
+                  purge:
+                    http:
+                      url: https://api.cloudflare.com/client/v4/zones/023e105f4ecef8ad9ca31a8372d0c353/purge_cache
+                      headers: ["Authorization: Bearer {token}"]
+                      body: '{"tags": {keysJson}}'
+                      tokenFile: %s
+                """.formatted(token)), Map.of(), Map.of());
+        assertThat(c.cdn().keyHeader()).isEqualTo("Cache-Tag");
+        assertThat(c.cdn().purge().httpHeaders()).containsExactly("Authorization: Bearer {token}");
+        assertThat(c.cdn().purge().httpBody()).isEqualTo("{\"tags\": {keysJson}}");
+        assertThat(c.cdn().purge().enabled()).isTrue();
+        assertThat(ShortrConfig.defaults().cdn().enabled()).as("off unless configured").isFalse();
+        assertThat(ShortrConfig.defaults().cdn().purge().enabled()).isFalse();
+    }
+
     @ParameterizedTest(name = "file={0} env={1} flag={2} -> {3}")
     @CsvSource(nullValues = "-", value = {
             "-,    -,    -,    8080",

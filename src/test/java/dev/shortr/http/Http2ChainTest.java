@@ -88,7 +88,7 @@ class Http2ChainTest {
             @Override
             public int tryServe(DecodedHead head) {
                 head.sendRedirect(io.netty.handler.codec.http.HttpResponseStatus.FOUND, "https://example.com" + head.pathChars(),
-                        "private, max-age=0", null);
+                        "private, max-age=0", null, null);
                 return 302;
             }
         };

@@ -123,10 +123,19 @@ class BadInputIT {
             "{\"url\": \"https://example.com/12\", \"title\": \"line\\nbreak\"}",
             "{\"url\": \"https://example.com/13\", \"forwardQuery\": \"yes\"}",
             "{\"url\": [\"https://example.com/14\"]}",
+            "{\"url\": \"https://example.com/15\", \"cdnSeconds\": -1}",
+            "{\"url\": \"https://example.com/16\", \"cdnSeconds\": \"600\"}",
     })
     void wronglyTypedOrOutOfRangeFieldIs400(String body) {
         JsonNode p = assertProblem(node.admin("POST", "/api/v1/links", body), 400, "invalid-field");
         assertThat(p.at("/errors/0/field").asText()).as("field named in %s", p).isNotEmpty();
+    }
+
+    @Test
+    void aCdnLifetimeOutOfRangeIsNamedInThePatchProblem() {
+        JsonNode p = assertProblem(node.admin("PATCH", "/api/v1/links/abc123", "{\"cdnSeconds\": 315360001}"), 400, "invalid-field");
+        assertThat(p.at("/errors/0/field").asText()).isEqualTo("cdnSeconds");
+        assertThat(node.admin("GET", "/api/v1/links/abc123", null).body()).contains("\"cdnSeconds\":null");
     }
 
     static List<String> invalidUtf8() {

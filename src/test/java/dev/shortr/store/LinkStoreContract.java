@@ -84,6 +84,22 @@ public abstract class LinkStoreContract {
     }
 
     @Test
+    void aCdnLifetimeReadsBackThroughInsertBulkInsertAndUpdate() {
+        Link draft = new Link(0, code("cdn001"), new TargetUrl("https://example.com/c", "example.com"), RedirectType.MOVED_PERMANENTLY,
+                null, false, null, null, List.of(), null, null, false, T0, T0, 0, true, 600);
+        assertThat(inserted(draft).cdnSeconds()).isEqualTo(600);
+        assertThat(store().find(code("cdn001"))).hasValueSatisfying(l -> assertThat(l.cdnSeconds()).isEqualTo(600));
+        Link zero = new Link(0, code("cdn002"), new TargetUrl("https://example.com/z", "example.com"), RedirectType.MOVED_PERMANENTLY,
+                null, false, null, null, List.of(), null, null, false, T0, T0, 0, true, 0);
+        assertThat(store().insertAll(List.of(zero))).hasSize(1);
+        assertThat(store().find(code("cdn002"))).hasValueSatisfying(l -> assertThat(l.cdnSeconds()).isZero());
+        assertThat(store().update(code("cdn001"), l -> new Link(l.id(), l.code(), l.target(), l.redirect(), l.cacheSeconds(),
+                l.forwardQuery(), l.expiresAt(), l.maxClicks(), l.tags(), l.title(), l.owner(), l.disabled(), l.createdAt(),
+                l.updatedAt(), l.seq(), l.track(), null))).hasValueSatisfying(l -> assertThat(l.cdnSeconds()).isNull());
+        assertThat(store().find(code("cdn001"))).hasValueSatisfying(l -> assertThat(l.cdnSeconds()).isNull());
+    }
+
+    @Test
     void codesOfIdsSkipDeletedAndUnknownLinks() {
         Link a = inserted(new Link(0, code("cod001"), new TargetUrl("https://example.com/1", "example.com"),
                 RedirectType.FOUND, null, false, null, null, List.of(), null, null, false, T0, T0, 0));

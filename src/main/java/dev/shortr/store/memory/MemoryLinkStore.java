@@ -234,7 +234,7 @@ public final class MemoryLinkStore implements LinkStore {
     private static Link millis(Link l) {
         return new Link(l.id(), l.code(), l.target(), l.redirect(), l.cacheSeconds(), l.forwardQuery(),
                 trim(l.expiresAt()), l.maxClicks(), l.tags(), l.title(), l.owner(), l.disabled(), trim(l.createdAt()),
-                trim(l.updatedAt()), l.seq(), l.track());
+                trim(l.updatedAt()), l.seq(), l.track(), l.cdnSeconds());
     }
 
     private static Instant trim(Instant t) {

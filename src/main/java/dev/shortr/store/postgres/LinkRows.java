@@ -17,21 +17,22 @@ import java.util.Locale;
 
 /** How a {@link Link} maps to a row of {@code links} (plus its tags) and back. */
 final class LinkRows {
-    /** The columns {@link #link} reads, in order; 17 of them, the 16th being the tags as an array. */
+    /** The columns {@link #link} reads, in order; 18 of them, the 16th being the tags as an array. */
     static final String COLUMNS = "l.id, l.code, l.target, l.host, l.redirect, l.cache_seconds, l.forward_query, "
             + "l.expires_at, l.max_clicks, l.title, l.owner, l.disabled, l.created_at, l.updated_at, "
             + "(SELECT v.seq FROM link_seqs v WHERE v.link_id = l.id), "
-            + "ARRAY(SELECT t.tag FROM link_tags t WHERE t.link_id = l.id ORDER BY t.position), l.track";
-    static final int COLUMN_COUNT = 17;
+            + "ARRAY(SELECT t.tag FROM link_tags t WHERE t.link_id = l.id ORDER BY t.position), l.track, "
+            + "l.cdn_seconds";
+    static final int COLUMN_COUNT = 18;
 
     /** The writable columns {@link #bind} sets, in order. */
     static final String FIELDS = "target, host, redirect, cache_seconds, forward_query, expires_at, max_clicks, title, "
-            + "title_folded, owner, disabled, created_at, updated_at, track";
-    static final int FIELD_COUNT = 14;
+            + "title_folded, owner, disabled, created_at, updated_at, track, cdn_seconds";
+    static final int FIELD_COUNT = 15;
 
     /** The array types of {@link #FIELDS}, in order, for {@code unnest} of what {@link #fieldArrays} gives. */
     static final String FIELD_ARRAYS = "?::text[], ?::text[], ?::int[], ?::int[], ?::boolean[], ?::bigint[], ?::bigint[], "
-            + "?::text[], ?::text[], ?::text[], ?::boolean[], ?::bigint[], ?::bigint[], ?::boolean[]";
+            + "?::text[], ?::text[], ?::text[], ?::boolean[], ?::bigint[], ?::bigint[], ?::boolean[], ?::int[]";
 
     static final String FIND = "SELECT " + COLUMNS + " FROM links l WHERE l.code = ?";
 
@@ -70,7 +71,8 @@ final class LinkRows {
                 instant(rs, offset + 13),
                 instant(rs, offset + 14),
                 rs.getLong(offset + 15),
-                rs.getBoolean(offset + 17));
+                rs.getBoolean(offset + 17),
+                nullableInt(rs, offset + 18));
     }
 
     /** Binds {@link #FIELDS} of {@code l} from parameter {@code first} on. */
@@ -93,7 +95,12 @@ final class LinkRows {
         s.setBoolean(i++, l.disabled());
         s.setLong(i++, l.createdAt().toEpochMilli());
         s.setLong(i++, l.updatedAt().toEpochMilli());
-        s.setBoolean(i, l.track());
+        s.setBoolean(i++, l.track());
+        if (l.cdnSeconds() == null) {
+            s.setNull(i, Types.INTEGER);
+        } else {
+            s.setInt(i, l.cdnSeconds());
+        }
     }
 
     /** {@link #FIELDS} of every link as one array per column ({@link #FIELD_ARRAYS}), for a statement that unnests them. */
@@ -113,6 +120,7 @@ final class LinkRows {
         long[] created = new long[n];
         long[] updated = new long[n];
         boolean[] track = new boolean[n];
+        Integer[] cdnSeconds = new Integer[n];
         for (int i = 0; i < n; i++) {
             Link l = links.get(i);
             targets[i] = l.target().value();
@@ -129,16 +137,17 @@ final class LinkRows {
             created[i] = l.createdAt().toEpochMilli();
             updated[i] = l.updatedAt().toEpochMilli();
             track[i] = l.track();
+            cdnSeconds[i] = l.cdnSeconds();
         }
         return new Object[] {targets, hosts, redirects, cacheSeconds, forwardQuery, expiresAt, maxClicks, titles, folded, owners,
-                disabled, created, updated, track};
+                disabled, created, updated, track, cdnSeconds};
     }
 
     /** {@code l} as it reads back: timestamps are stored in whole milliseconds. */
     static Link asStored(Link l, long id, long seq) {
         return new Link(id, l.code(), l.target(), l.redirect(), l.cacheSeconds(), l.forwardQuery(), millis(l.expiresAt()),
                 l.maxClicks(), l.tags(), l.title(), l.owner(), l.disabled(), millis(l.createdAt()),
-                millis(l.updatedAt()), seq, l.track());
+                millis(l.updatedAt()), seq, l.track(), l.cdnSeconds());
     }
 
     /** The case folding {@link dev.shortr.link.LinkQuery#matches} uses; the database's lower() follows its collation. */

@@ -39,10 +39,10 @@ final class LinkWrites {
     private static final String INSERT_ALL = "WITH d AS (DELETE FROM deleted_codes WHERE code = ANY (?::text[])) "
             + "INSERT INTO links (code, " + LinkRows.FIELDS + ") "
             + "SELECT u.code, u.target, u.host, u.redirect, u.cache_seconds, u.forward_query, u.expires_at, u.max_clicks, "
-            + "u.title, u.title_folded, u.owner, u.disabled, u.created_at, u.updated_at, u.track "
+            + "u.title, u.title_folded, u.owner, u.disabled, u.created_at, u.updated_at, u.track, u.cdn_seconds "
             + "FROM unnest(?::text[], " + LinkRows.FIELD_ARRAYS + ") WITH ORDINALITY "
             + "AS u(code, target, host, redirect, cache_seconds, forward_query, expires_at, max_clicks, title, title_folded, "
-            + "owner, disabled, created_at, updated_at, track, ord) "
+            + "owner, disabled, created_at, updated_at, track, cdn_seconds, ord) "
             // in draft order, so ids follow it and the first of two drafts with one code is the one inserted
             + "ORDER BY u.ord ON CONFLICT (code) DO NOTHING RETURNING id, code";
     private static final String TAG_ALL = "INSERT INTO link_tags (link_id, position, tag) "

@@ -18,16 +18,17 @@ final class LinkRows {
     /** Tags cannot contain control characters (see {@link Link}), so a unit separator joins them safely. */
     private static final String TAG_SEPARATOR = "\u001f";
 
-    /** The columns {@link #link} reads, in order; 17 of them, the 16th being the joined tags. */
+    /** The columns {@link #link} reads, in order; 18 of them, the 16th being the joined tags. */
     static final String COLUMNS = "l.id, l.code, l.target, l.host, l.redirect, l.cache_seconds, l.forward_query, "
             + "l.expires_at, l.max_clicks, l.title, l.owner, l.disabled, l.created_at, l.updated_at, l.seq, "
-            + "(SELECT group_concat(t.tag, char(31) ORDER BY t.position) FROM link_tags t WHERE t.link_id = l.id), l.track";
-    static final int COLUMN_COUNT = 17;
+            + "(SELECT group_concat(t.tag, char(31) ORDER BY t.position) FROM link_tags t WHERE t.link_id = l.id), l.track, "
+            + "l.cdn_seconds";
+    static final int COLUMN_COUNT = 18;
 
     /** The writable columns {@link #bind} sets, in order. */
     static final String FIELDS = "target, host, redirect, cache_seconds, forward_query, expires_at, max_clicks, title, "
-            + "title_folded, owner, disabled, created_at, updated_at, track";
-    static final int FIELD_COUNT = 14;
+            + "title_folded, owner, disabled, created_at, updated_at, track, cdn_seconds";
+    static final int FIELD_COUNT = 15;
 
     static final String FIND = "SELECT " + COLUMNS + " FROM links l WHERE l.code = ?";
 
@@ -65,7 +66,8 @@ final class LinkRows {
                 instant(rs, offset + 13),
                 instant(rs, offset + 14),
                 rs.getLong(offset + 15),
-                rs.getInt(offset + 17) != 0);
+                rs.getInt(offset + 17) != 0,
+                nullableInt(rs, offset + 18));
     }
 
     /** Binds {@link #FIELDS} of {@code l} from parameter {@code first} on. */
@@ -84,14 +86,15 @@ final class LinkRows {
         s.setInt(i++, l.disabled() ? 1 : 0);
         s.setLong(i++, l.createdAt().toEpochMilli());
         s.setLong(i++, l.updatedAt().toEpochMilli());
-        s.setInt(i, l.track() ? 1 : 0);
+        s.setInt(i++, l.track() ? 1 : 0);
+        setNullable(s, i, l.cdnSeconds() == null ? null : l.cdnSeconds().longValue());
     }
 
     /** {@code l} as it reads back: timestamps are stored in whole milliseconds. */
     static Link asStored(Link l, long id, long seq) {
         return new Link(id, l.code(), l.target(), l.redirect(), l.cacheSeconds(), l.forwardQuery(), millis(l.expiresAt()),
                 l.maxClicks(), l.tags(), l.title(), l.owner(), l.disabled(), millis(l.createdAt()),
-                millis(l.updatedAt()), seq, l.track());
+                millis(l.updatedAt()), seq, l.track(), l.cdnSeconds());
     }
 
     /** The case folding {@link dev.shortr.link.LinkQuery#matches} uses; SQLite's own folds ASCII only. */

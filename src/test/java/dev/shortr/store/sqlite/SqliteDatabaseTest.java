@@ -44,7 +44,8 @@ class SqliteDatabaseTest {
         SqliteDatabase.open(config).close();
         try (SqliteDatabase db = SqliteDatabase.open(config)) {
             long applied = db.read("history", s -> s.single("SELECT count(*) FROM flyway_schema_history WHERE success = 1"));
-            assertThat(applied).isEqualTo(7); // V1__init, V2__click_log, V3__analytics, V4__webhooks, V5__visitors, V6__link_track, V7__deleted_codes
+            assertThat(applied).isEqualTo(10); // V1__init, V2__click_log, V3__analytics, V4__webhooks, V5__visitors, V6__link_track,
+            // V7__deleted_codes, V8__click_batches, V9__link_cdn_seconds, V10__cdn_purge_cursors
         }
     }
 
