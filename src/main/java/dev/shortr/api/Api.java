@@ -78,6 +78,13 @@ public final class Api {
         r.add("GET", path, summary, guard.require(dev.shortr.auth.Scope.ADMIN, (req, caller) -> Reply.json(200, status.get())));
     }
 
+    /** The same route on a node that does not run that role: 404 to admin keys, saying what would turn it on. */
+    public void adminStatusOff(Router r, String path, String summary, String howToTurnOn) {
+        r.add("GET", path, summary, guard.require(dev.shortr.auth.Scope.ADMIN, (req, caller) -> {
+            throw new dev.shortr.http.HttpError(dev.shortr.http.Problem.of(404, "role-off", "Not running here", howToTurnOn));
+        }));
+    }
+
     /** The per-client-address limit of the API, for other routes that a client could hammer (the UI's sign-in). */
     public java.util.function.Predicate<String> perIpAllowed() {
         return ip -> limits.perIp(ip).allowed();

@@ -65,7 +65,7 @@ final class ChangesApi {
         String raw = req.pathParam("code");
         Link l = ShortCode.problem(raw) == null ? links.find(ShortCode.parse(raw)).orElse(null) : null;
         if (l == null) {
-            throw new HttpError(Problem.of(404, "not-found", "Not found", "no link has the code " + raw));
+            throw new HttpError(Problem.of(404, "link-not-found", "Link not found", "no link has the code " + raw));
         }
         return noStore(Json.reply(200, link(l)));
     }

@@ -200,6 +200,9 @@ public final class Node implements AutoCloseable {
                 }
                 dns.register(metrics);
                 api.adminStatus(router, "/api/v1/dns/pools", "Health of the DNS role's sites, pool by pool", dns::poolsJson);
+            } else {
+                api.adminStatusOff(router, "/api/v1/dns/pools", "Health of the DNS role's sites, pool by pool",
+                        "this node runs no DNS role: set dns.zone to a zone file (docs/dns.md)");
             }
             if (redis != null) {
                 api.shareLimits(new RedisBuckets(redis)::tryConsume);

@@ -49,7 +49,7 @@ class OpenApiTest {
                 null, null, () -> "", AuthConfig.defaults(), RateLimitConfig.defaults(), "http://localhost:8080", null);
         Router router = new Router();
         api.routes(router);
-        api.adminStatus(router, "/api/v1/dns/pools", "Health of the DNS role's sites", () -> new byte[0]); // with dns.zone on
+        api.adminStatus(router, "/api/v1/dns/pools", "Health of the DNS role's sites", () -> new byte[0]); // with dns.zone on (else adminStatusOff)
         router.add("GET", "/{code}", "Follow a short link", req -> Reply.empty(302));
         return router;
     }

@@ -53,6 +53,14 @@ class DnsInServeIT {
     }
 
     @Test
+    void aNodeWithoutTheRoleSaysSo() throws Exception {
+        try (TestNode node = TestNode.start(dir.resolve("plain"))) {
+            TestNode.assertProblem(node.admin("GET", "/api/v1/dns/pools", null), 404, "role-off");
+            assertThat(node.get("/api/v1/dns/pools").statusCode()).isEqualTo(401);
+        }
+    }
+
+    @Test
     void aZoneWithProblemsStopsTheNodeFromStarting() throws Exception {
         Path bad = dir.resolve("bad.yaml");
         java.nio.file.Files.writeString(bad, "origin: sho.rt\nnameservers: [ns1.sho.rt.]\nrecords:\n  - \"@ CNAME elsewhere.example.\"\n");
