@@ -326,4 +326,38 @@ class EdgeIT {
             origin.close();
         }
     }
+
+    @Test
+    void aCursorTheOriginCannotContinueFromMakesTheEdgeReloadFromASnapshot() throws Exception {
+        TestNode origin = TestNode.start(dir.resolve("origin"));
+        try {
+            origin.createLink("survivor", "https://example.com/survivor", "");
+            String key = origin.mintKey("edge", "replication");
+            // a replica from another store (or from before a restore): its cursor is ahead of this origin's feed,
+            // and it holds a link this origin never had
+            Path data = dir.resolve("edge");
+            try (EdgeNode first = edge(origin.uri(""), key, data)) {
+                assertThat(first.awaitLoaded(Duration.ofSeconds(20))).isTrue();
+            }
+            java.nio.file.Files.writeString(data.resolve("edge-cursor"), "999999");
+            try (EdgeNode edge = edge(origin.uri(""), key, data)) {
+                long t0 = System.nanoTime();
+                while (edge.replicator().resyncs() == 0 && System.nanoTime() - t0 < 10_000_000_000L) {
+                    Thread.sleep(20);
+                }
+                assertThat(edge.replicator().resyncs()).isEqualTo(1);
+                t0 = System.nanoTime();
+                while (edge.replicator().cursor() == 999999 && System.nanoTime() - t0 < 10_000_000_000L) {
+                    Thread.sleep(20);
+                }
+                assertThat(edge.replicator().cursor()).isLessThan(999999);
+                assertThat(location(edge.port(), "survivor")).contains("https://example.com/survivor");
+                // and it follows the feed from the snapshot's seq again
+                origin.createLink("after", "https://example.com/after", "");
+                until(edge.port(), "after", "https://example.com/after", 3000);
+            }
+        } finally {
+            origin.close();
+        }
+    }
 }
