@@ -54,11 +54,12 @@ public final class EdgeNode implements AutoCloseable {
     private final HttpServer server;
     private final int port;
     private final Tls tls;
-    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean draining;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private EdgeNode(Stores stores, Metrics metrics, ClickAggregator aggregator, Replicator replicator, ClickShipper shipper,
-                     HttpServer server, int port, Tls tls) {
+                     HttpServer server, int port, Tls tls, AtomicBoolean draining) {
+        this.draining = draining;
         this.shipper = shipper;
         this.tls = tls;
         this.stores = stores;
@@ -93,12 +94,13 @@ public final class EdgeNode implements AutoCloseable {
             replicator = new Replicator(s.origin(), s.key(), replicaWrites, s.dataDir().resolve("edge-cursor"), s.feedWait(), clock)
                     .start();
 
-            EdgeNode[] self = new EdgeNode[1];
+            Replicator feed = replicator;
+            AtomicBoolean draining = new AtomicBoolean();
             Router router = new Router();
             router.add("GET", "/healthz", "Liveness", req -> json(200, "{\"status\":\"ok\"}"));
             router.add("GET", "/readyz", "Readiness: loaded, not draining; degraded while the origin is unreachable", req -> {
-                Replicator r = self[0].replicator;
-                if (self[0].draining.get()) {
+                Replicator r = feed;
+                if (draining.get()) {
                     return json(503, "{\"status\":\"draining\"}").header("retry-after", "5");
                 }
                 if (r.cursor() < 0) {
@@ -128,11 +130,10 @@ public final class EdgeNode implements AutoCloseable {
             // as on the origin: the click flush, the replica's SQLite writer and the JIT compilers run at a higher nice
             // value, so that they do not take the event loop's core for whole scheduler slices (see Background)
             Background.deprioritise(ServerConfig.defaults().backgroundNice());
-            EdgeNode edge = new EdgeNode(stores, metrics, aggregator, replicator, shipping.shipper(), server, port, tls);
-            self[0] = edge;
+            EdgeNode edge = new EdgeNode(stores, metrics, aggregator, replicator, shipping.shipper(), server, port, tls, draining);
             Thread.ofVirtual().name("edge-warm").start(() -> {
                 try {
-                    if (self[0].replicator.awaitLoaded(Duration.ofMinutes(10))) {
+                    if (feed.awaitLoaded(Duration.ofMinutes(10))) {
                         redirects.warm();
                     }
                 } catch (InterruptedException e) {
