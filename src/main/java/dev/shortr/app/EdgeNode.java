@@ -7,6 +7,7 @@ import dev.shortr.config.StoreConfig;
 import dev.shortr.config.TlsConfig;
 import dev.shortr.tls.Tls;
 import dev.shortr.edge.ClickShipper;
+import dev.shortr.edge.Origin;
 import dev.shortr.edge.OriginFallbackLinkStore;
 import dev.shortr.edge.Replicator;
 import dev.shortr.http.Dispatcher;
@@ -54,11 +55,13 @@ public final class EdgeNode implements AutoCloseable {
     private final HttpServer server;
     private final int port;
     private final Tls tls;
+    private final Origin origin;
     private final AtomicBoolean draining;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private EdgeNode(Stores stores, Metrics metrics, ClickAggregator aggregator, Replicator replicator, ClickShipper shipper,
-                     HttpServer server, int port, Tls tls, AtomicBoolean draining) {
+                     HttpServer server, int port, Tls tls, AtomicBoolean draining, Origin origin) {
+        this.origin = origin;
         this.draining = draining;
         this.shipper = shipper;
         this.tls = tls;
@@ -75,6 +78,8 @@ public final class EdgeNode implements AutoCloseable {
         Metrics metrics = new Metrics();
         // the replica: a store of the edge's own, written only by the replicator
         Stores stores = Stores.open(new StoreConfig("sqlite", s.dataDir(), 4, 512));
+        // one HTTP client to the origin, for the feed, the misses and the click batches
+        Origin origin = new Origin(s.origin(), s.key());
         Replicator replicator = null;
         ClickAggregator aggregator = null;
         ClickShipper.Wiring shipping = null;
@@ -82,16 +87,16 @@ public final class EdgeNode implements AutoCloseable {
         try {
             // clicks: hot path -> queue -> aggregator -> counted here and kept on disk -> shipped to the origin in
             // batches, each once by its idempotency key
-            shipping = ClickShipper.forEdge(s.origin(), s.key(), stores.clicks(), stores.links(), s.dataDir(), 100_000, 1000);
+            shipping = ClickShipper.forEdge(origin, stores.clicks(), stores.links(), s.dataDir(), 100_000, 1000);
             ClickQueue clicks = new ClickQueue(1 << 16);
             aggregator = new ClickAggregator(clicks, shipping.store(), 1000, 5_000, VisitRecorder.NONE).start();
             // a code the replica does not hold yet is asked of the origin once (misses coalesce; unknown is cached)
-            OriginFallbackLinkStore reads = new OriginFallbackLinkStore(stores.links(), s.origin(), s.key(), Duration.ofSeconds(1));
+            OriginFallbackLinkStore reads = new OriginFallbackLinkStore(stores.links(), origin, Duration.ofSeconds(1));
             RedirectTier redirects = new RedirectTier(reads, shipping.store(), clicks, RedirectConfig.defaults(), s.publicUrl(),
                     false, false);
             // every change the replicator applies drops the code from the redirect cache
             InvalidatingLinkStore replicaWrites = new InvalidatingLinkStore(stores.links(), redirects);
-            replicator = new Replicator(s.origin(), s.key(), replicaWrites, s.dataDir().resolve("edge-cursor"), s.feedWait(), clock)
+            replicator = new Replicator(origin, replicaWrites, s.dataDir().resolve("edge-cursor"), s.feedWait(), clock)
                     .start();
 
             Replicator feed = replicator;
@@ -130,7 +135,8 @@ public final class EdgeNode implements AutoCloseable {
             // as on the origin: the click flush, the replica's SQLite writer and the JIT compilers run at a higher nice
             // value, so that they do not take the event loop's core for whole scheduler slices (see Background)
             Background.deprioritise(ServerConfig.defaults().backgroundNice());
-            EdgeNode edge = new EdgeNode(stores, metrics, aggregator, replicator, shipping.shipper(), server, port, tls, draining);
+            EdgeNode edge = new EdgeNode(stores, metrics, aggregator, replicator, shipping.shipper(), server, port, tls, draining,
+                    origin);
             Thread.ofVirtual().name("edge-warm").start(() -> {
                 try {
                     if (feed.awaitLoaded(Duration.ofMinutes(10))) {
@@ -145,15 +151,15 @@ public final class EdgeNode implements AutoCloseable {
             log.info("edge: serving on {}:{}, replicating {}", s.host(), port, s.origin());
             return edge;
         } catch (java.io.IOException e) {
-            closeAll(replicator, aggregator, shipping, tls, stores, e);
+            closeAll(replicator, aggregator, shipping, tls, origin, stores, e);
             throw new IllegalStateException("TLS: " + e.getMessage(), e);
         } catch (InterruptedException | RuntimeException e) {
-            closeAll(replicator, aggregator, shipping, tls, stores, e);
+            closeAll(replicator, aggregator, shipping, tls, origin, stores, e);
             throw e;
         }
     }
 
-    private static void closeAll(Replicator replicator, ClickAggregator aggregator, ClickShipper.Wiring shipping, Tls tls, Stores stores,
+    private static void closeAll(Replicator replicator, ClickAggregator aggregator, ClickShipper.Wiring shipping, Tls tls, Origin origin, Stores stores,
                                  Exception e) {
         if (replicator != null) {
             replicator.close();
@@ -167,6 +173,7 @@ public final class EdgeNode implements AutoCloseable {
         if (tls != null) {
             tls.close();
         }
+        origin.close();
         try {
             stores.close();
         } catch (Exception suppressed) {
@@ -245,6 +252,7 @@ public final class EdgeNode implements AutoCloseable {
         server.shutdown(Duration.ofSeconds(5));
         aggregator.close(); // its last flush puts the last clicks in the outbox, for the next run to ship
         shipper.close();
+        origin.close();
         if (tls != null) {
             tls.close();
         }

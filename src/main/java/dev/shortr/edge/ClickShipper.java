@@ -1,7 +1,6 @@
 package dev.shortr.edge;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -29,8 +28,8 @@ public final class ClickShipper implements AutoCloseable {
     private final AtomicLong failures = new AtomicLong();
     private volatile boolean stopping;
 
-    ClickShipper(URI origin, String key, ClickOutbox outbox, String edgeId, long everyMillis) {
-        this.origin = new Origin(origin, key);
+    ClickShipper(Origin origin, ClickOutbox outbox, String edgeId, long everyMillis) {
+        this.origin = origin;
         this.outbox = outbox;
         this.edgeId = edgeId;
         this.everyMillis = everyMillis;
@@ -45,10 +44,10 @@ public final class ClickShipper implements AutoCloseable {
      * {@code maxBatches} waiting), shipped every {@code everyMillis}. The edge's id (part of every batch's key) lives in
      * {@code dataDir/edge-id}, made once.
      */
-    public static Wiring forEdge(URI origin, String key, dev.shortr.visit.ClickStore local, dev.shortr.link.LinkStore links,
+    public static Wiring forEdge(Origin origin, dev.shortr.visit.ClickStore local, dev.shortr.link.LinkStore links,
                                  Path dataDir, int maxBatches, long everyMillis) {
         ClickOutbox outbox = new ClickOutbox(dataDir.resolve("clicks-outbox"), maxBatches);
-        ClickShipper shipper = new ClickShipper(origin, key, outbox, edgeId(dataDir), everyMillis).start();
+        ClickShipper shipper = new ClickShipper(origin, outbox, edgeId(dataDir), everyMillis).start();
         return new Wiring(new ShippingClickStore(local, links, outbox), shipper);
     }
 
@@ -150,6 +149,5 @@ public final class ClickShipper implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        origin.close();
     }
 }

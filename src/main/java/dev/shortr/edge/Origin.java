@@ -15,7 +15,7 @@ import java.time.Duration;
  * The origin as an edge sees it: its change feed ({@code GET /api/v1/changes}) and snapshot
  * ({@code GET /api/v1/changes/snapshot}), read with a key holding the {@code replication} scope.
  */
-final class Origin {
+public final class Origin implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A page of the feed, or the news that the cursor cannot be followed and the replica must start again. */
@@ -40,7 +40,8 @@ final class Origin {
     private final String key;
     private final HttpClient http;
 
-    Origin(URI base, String key) {
+    /** One HTTP client to the origin, shared by everything an edge asks of it; closed with the edge. */
+    public Origin(URI base, String key) {
         String b = base.toString();
         this.base = URI.create(b.endsWith("/") ? b.substring(0, b.length() - 1) : b);
         this.key = key;
@@ -118,7 +119,8 @@ final class Origin {
         }
     }
 
-    void close() {
+    @Override
+    public void close() {
         http.shutdownNow();
     }
 }

@@ -24,10 +24,15 @@ public final class OriginFallbackLinkStore extends ForwardingLinkStore {
     private final AtomicLong asked = new AtomicLong();
     private final AtomicLong found = new AtomicLong();
 
-    public OriginFallbackLinkStore(LinkStore replica, URI origin, String key, Duration timeout) {
+    public OriginFallbackLinkStore(LinkStore replica, Origin origin, Duration timeout) {
         super(replica);
-        this.origin = new Origin(origin, key);
+        this.origin = origin;
         this.timeout = timeout;
+    }
+
+    /** With a client of its own to {@code origin}. */
+    public OriginFallbackLinkStore(LinkStore replica, URI origin, String key, Duration timeout) {
+        this(replica, new Origin(origin, key), timeout);
     }
 
     @Override

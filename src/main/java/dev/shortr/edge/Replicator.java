@@ -2,7 +2,6 @@ package dev.shortr.edge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,9 +43,8 @@ public final class Replicator implements AutoCloseable {
     /**
      * @param wait how long one long poll of the feed may wait for a change (the origin caps it at 60 s)
      */
-    public Replicator(URI origin, String key, dev.shortr.link.LinkStore links, java.nio.file.Path cursorFile, Duration wait,
-                      Clock clock) {
-        this.origin = new Origin(origin, key);
+    public Replicator(Origin origin, dev.shortr.link.LinkStore links, java.nio.file.Path cursorFile, Duration wait, Clock clock) {
+        this.origin = origin;
         this.replica = new Replica(links, cursorFile);
         this.wait = wait;
         this.clock = clock;
@@ -187,8 +185,7 @@ public final class Replicator implements AutoCloseable {
     public void close() {
         stopping = true;
         state = State.STOPPED;
-        thread.interrupt();
-        origin.close();
+        thread.interrupt(); // a long poll in progress ends with the interrupt; the origin's client is the edge's to close
         try {
             thread.join(5_000);
         } catch (InterruptedException e) {
